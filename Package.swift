@@ -1,0 +1,192 @@
+// swift-tools-version:6.1
+// Managed OS: five services over one PostgreSQL database (libpq), sharing a pure domain module.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// What every service executable links: the shared modules and the server stack.
+var serviceDependencies: [Target.Dependency] {
+    [
+        "Database", "EventBus", "ManagedOSDomain", "ServiceSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]
+}
+
+let package = Package(
+    name: "managed-os",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "library-api", targets: ["LibraryAPI"]),
+        .executable(name: "scheduler", targets: ["Scheduler"]),
+        .executable(name: "declaration-publisher", targets: ["DeclarationPublisher"]),
+        .executable(name: "status-ingest", targets: ["StatusIngest"]),
+        .executable(name: "self-service-gateway", targets: ["SelfServiceGateway"]),
+        .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
+        .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
+        .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: Shared modules
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Shared/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "Database",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Database",
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EventBus",
+            dependencies: [
+                "Database",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/EventBus",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ManagedOSDomain",
+            path: "Shared/ManagedOSDomain",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AppleFeedSnapshots",
+            dependencies: ["ManagedOSDomain"],
+            path: "Shared/AppleFeedSnapshots",
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceSupport",
+            dependencies: [
+                "Database",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/ServiceSupport",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Services
+        .executableTarget(
+            name: "LibraryAPI",
+            dependencies: serviceDependencies,
+            path: "Services/LibraryAPI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Scheduler",
+            dependencies: serviceDependencies,
+            path: "Services/Scheduler",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DeclarationPublisher",
+            dependencies: serviceDependencies,
+            path: "Services/DeclarationPublisher",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "StatusIngest",
+            dependencies: serviceDependencies,
+            path: "Services/StatusIngest",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SelfServiceGateway",
+            dependencies: serviceDependencies,
+            path: "Services/SelfServiceGateway",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "DatabaseBenchmark",
+            dependencies: [
+                "Database", "EventBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DatabaseBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EvaluationBenchmark",
+            dependencies: [
+                "ManagedOSDomain", "AppleFeedSnapshots",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/EvaluationBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: ["Database", "TestSupport"],
+            path: "Tests/DatabaseTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventBusTests",
+            dependencies: ["EventBus", "Database", "TestSupport"],
+            path: "Tests/EventBusTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManagedOSDomainTests",
+            dependencies: [
+                "ManagedOSDomain", "AppleFeedSnapshots",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            path: "Tests/ManagedOSDomainTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: ["Database", "TestSupport", "ServiceSupport"],
+            path: "Tests/ServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Database", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
+

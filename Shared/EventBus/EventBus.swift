@@ -1,0 +1,1 @@
+// EventBus module (placeholder until implemented).
