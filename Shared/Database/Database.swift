@@ -1,1 +1,0 @@
-// Database module (placeholder until implemented).

@@ -1,1 +1,0 @@
-// EventBus module (placeholder until implemented).

@@ -1,0 +1,89 @@
+// TestDatabase: a fresh, uniquely named database per test on the server named by DATABASE_URL.
+
+import Database
+import Foundation
+import Logging
+
+/// A fresh database for one test, created on the server that `DATABASE_URL` names and dropped by
+/// `drop()`. LISTEN channels are per database, so notifications never cross tests.
+///
+/// Tests that need a database fail loudly when `DATABASE_URL` is missing; they are skipped only
+/// when `SKIP_DB_TESTS=1` is set explicitly (use `TestDatabase.isEnabled` in a `.enabled(if:)` trait).
+public struct TestDatabase: Sendable {
+    /// Settings for the fresh database.
+    public let configuration: DatabaseConfiguration
+    /// The database's name.
+    public let name: String
+    /// Settings for the server's maintenance database.
+    public let serverConfiguration: DatabaseConfiguration
+
+    /// False only when `SKIP_DB_TESTS=1`.
+    public static var isEnabled: Bool { ProcessInfo.processInfo.environment["SKIP_DB_TESTS"] != "1" }
+
+    /// A logger for tests (warnings and above to stderr).
+    public static let logger: Logger = {
+        var logger = Logger(label: "tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// The server URL from the environment, or an error telling how to get one.
+    public static func serverURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            throw TestDatabaseError.noDatabase
+        }
+        return url
+    }
+
+    /// Creates a uniquely named empty database; with `migrated`, applies the bundled migrations.
+    public static func create(migrated: Bool = true, maximumConnections: Int = 8) async throws -> TestDatabase {
+        let server = try DatabaseConfiguration(url: try serverURL(), maximumConnections: 1)
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = try DatabaseConnection.connect(server)
+        try admin.executeScript("CREATE DATABASE \(try admin.quotedIdentifier(name))")
+        var configuration = server.with(database: name)
+        configuration.maximumConnections = maximumConnections
+        let database = TestDatabase(configuration: configuration, name: name, serverConfiguration: server)
+        if migrated {
+            let pool = ConnectionPool(configuration: configuration, logger: logger)
+            try await MigrationRunner(pool: pool, logger: logger).applyPending()
+            await pool.close()
+        }
+        return database
+    }
+
+    /// A pool on this database (close it with `close()`).
+    public func makePool(maximumConnections: Int? = nil, acquireTimeout: Duration? = nil) -> ConnectionPool {
+        var configuration = self.configuration
+        if let maximumConnections { configuration.maximumConnections = maximumConnections }
+        if let acquireTimeout { configuration.acquireTimeout = acquireTimeout }
+        return ConnectionPool(configuration: configuration, logger: Self.logger)
+    }
+
+    /// Runs SQL on a new, short-lived connection to this database.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> QueryResult {
+        try DatabaseConnection.connect(configuration).query(sql, parameters)
+    }
+
+    /// Drops the database, disconnecting whatever is still connected.
+    public func drop() {
+        guard let admin = try? DatabaseConnection.connect(serverConfiguration) else { return }
+        _ = try? admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [name])
+        if let quoted = try? admin.quotedIdentifier(name) {
+            _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(quoted)")
+        }
+    }
+}
+
+/// Why a database test could not get a database.
+public enum TestDatabaseError: Error, CustomStringConvertible {
+    case noDatabase
+
+    public var description: String {
+        "DATABASE_URL is not set: run the tests with `make test` (which starts a throwaway PostgreSQL), "
+            + "set DATABASE_URL, or set SKIP_DB_TESTS=1 to skip database tests explicitly"
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the product needs to build, test and run locally (Debian, as root).
+# Idempotent: installs only what is missing.
+set -euo pipefail
+needed=()
+command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
+dpkg -s libpq-dev >/dev/null 2>&1 || needed+=(libpq-dev)
+dpkg -s libssl-dev >/dev/null 2>&1 || needed+=(libssl-dev)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || needed+=(postgresql postgresql-contrib)
+command -v openssl >/dev/null 2>&1 || needed+=(openssl)
+command -v curl >/dev/null 2>&1 || needed+=(curl)
+if [ ${#needed[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing packages: ${needed[*]} (run this script as root, or install them)" >&2
+        exit 1
+    fi
+    echo "installing: ${needed[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
