@@ -25,10 +25,24 @@ public struct ReleaseApprovalPolicy: Sendable, Hashable, Codable {
 
     /// Whether `release` is approved on `day`.
     public func isApproved(_ release: Release, on day: CivilDate) -> Bool {
+        approvalState(of: release, on: day) == .approved
+    }
+
+    /// Where `release` stands on `day`: an admin override wins; otherwise it is approved from
+    /// `releaseDate + holdDays` on and pending before that. A negative `holdDays` counts as 0.
+    public func approvalState(of release: Release, on day: CivilDate) -> ReleaseApprovalState {
         switch overrides[release.id] {
-        case .approved: return true
-        case .held, .revoked: return false
-        case nil: return release.releaseDate.adding(days: holdDays) <= day
+        case .approved: return .approved
+        case .held: return .held
+        case .revoked: return .revoked
+        case nil:
+            let approvalDay = automaticApprovalDate(of: release)
+            return approvalDay <= day ? .approved : .pendingHold(until: approvalDay)
         }
+    }
+
+    /// The day `release` is approved automatically when no admin override applies.
+    public func automaticApprovalDate(of release: Release) -> CivilDate {
+        release.releaseDate.adding(days: max(0, holdDays))
     }
 }

@@ -35,7 +35,39 @@ public struct OSBuild: Sendable, Hashable, Comparable, Codable, CustomStringConv
         return last.value >= 97 && last.value <= 122
     }
 
-    public static func < (lhs: OSBuild, rhs: OSBuild) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Orders builds by their parts: leading number, train letter, build number, suffix letters
+    /// (`9A1 < 25B78 < 25D125 < 25D2128 < 25D771280a`); text that does not follow the pattern sorts
+    /// by its raw text.
+    public static func < (lhs: OSBuild, rhs: OSBuild) -> Bool {
+        let left = lhs.sortKey, right = rhs.sortKey
+        if left.prefix != right.prefix { return left.prefix < right.prefix }
+        if left.train != right.train { return left.train < right.train }
+        if left.number != right.number { return left.number < right.number }
+        if left.suffix != right.suffix { return left.suffix < right.suffix }
+        return lhs.rawValue < rhs.rawValue
+    }
+
+    /// The numeric parts of the build used for ordering.
+    private var sortKey: (prefix: Int, train: UInt32, number: Int, suffix: String) {
+        var prefix = 0, number = 0, train: UInt32 = 0
+        var suffix = ""
+        var stage = 0
+        for scalar in rawValue.unicodeScalars {
+            let value = scalar.value
+            switch stage {
+            case 0 where value >= 48 && value <= 57: prefix = min(prefix * 10 + Int(value - 48), 1 << 40)
+            case 0, 1:
+                if stage == 0 { train = value; stage = 1 } else if value >= 48 && value <= 57 {
+                    number = min(number * 10 + Int(value - 48), 1 << 40)
+                } else {
+                    stage = 2
+                    suffix.unicodeScalars.append(scalar)
+                }
+            default: suffix.unicodeScalars.append(scalar)
+            }
+        }
+        return (prefix, train, number, suffix)
+    }
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {
