@@ -104,16 +104,18 @@ public struct EventConsumer: Service {
                     id: id, topic: try row.decode("topic"), entity: try row.decode("entity"),
                     payload: try row.decode("payload"), publishedAt: try row.decode("published_at"))
             }
-            if let last = events.last {
-                try handler(events, connection)
+            if !events.isEmpty { try handler(events, connection) }
+            // A short batch means this snapshot holds nothing more for the group up to `head`; since ids
+            // follow commit order, nothing can appear below it later, so the cursor moves past other
+            // topics' events too (and they can be pruned).
+            var newCursor = events.last?.id ?? cursor
+            if events.count < batchSize, let head = try result.first?.decodeIfPresent("head", as: Int64.self) {
+                newCursor = max(newCursor, head)
+            }
+            if newCursor > cursor {
                 try connection.query(
                     "UPDATE bus_cursors SET last_event_id = $2::bigint, updated_at = now() WHERE consumer_group = $1",
-                    [group, last.id])
-            } else if let head = try result.first?.decodeIfPresent("head", as: Int64.self), head > cursor {
-                // Nothing for this group up to `head`: move past other topics' events so they can be pruned.
-                try connection.query(
-                    "UPDATE bus_cursors SET last_event_id = $2::bigint, updated_at = now() WHERE consumer_group = $1",
-                    [group, head])
+                    [group, newCursor])
             }
             return events.count
         }

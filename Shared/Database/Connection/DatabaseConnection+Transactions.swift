@@ -2,18 +2,17 @@
 
 extension DatabaseConnection {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws (and rethrows).
+    @discardableResult
     public func withTransaction<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
         try executeScript("BEGIN")
         let value: T
         do {
             value = try body(self)
         } catch {
-            if PQstatusIsOK { try? executeScript("ROLLBACK") }
+            if isUsable { try? executeScript("ROLLBACK") }
             throw error
         }
         try executeScript("COMMIT")
         return value
     }
-
-    private var PQstatusIsOK: Bool { isUsable }
 }

@@ -30,6 +30,7 @@ public final class ConnectionPool: Service, Sendable {
     }
 
     /// Lends a connection to `body` on a pool thread and takes it back afterwards.
+    @discardableResult
     public func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (DatabaseConnection) throws -> T
     ) async throws -> T {
@@ -45,6 +46,7 @@ public final class ConnectionPool: Service, Sendable {
     }
 
     /// Runs `body` in a transaction on a lent connection: committed when it returns, rolled back when it throws.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         _ body: @escaping @Sendable (DatabaseConnection) throws -> T
     ) async throws -> T {
