@@ -76,13 +76,11 @@ public final class ConnectionPool: Service, Sendable {
 
     /// Sweeps idle connections every few seconds; on graceful shutdown closes the pool and returns.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .seconds(5))
-                sweepIdleConnections()
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(5))
+                self.sweepIdleConnections()
             }
-        } onGracefulShutdown: {
-            self.markClosed()
         }
         await close()
     }

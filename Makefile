@@ -1,0 +1,38 @@
+# Managed OS: build, test, run and benchmark. Every target works on a fresh Debian machine with Swift 6
+# (system packages are installed by scripts/install-dependencies.sh, which needs root when some are missing).
+
+SWIFT ?= swift
+FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
+
+.PHONY: test build run bench-db bench-evaluation format lint
+
+## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
+test:
+	scripts/install-dependencies.sh
+	$(SWIFT) build
+	scripts/with-postgres.sh $(SWIFT) test --disable-xctest
+
+## build: debug build of every target
+build:
+	$(SWIFT) build
+
+## run: throwaway PostgreSQL + all five services on their default ports, until Ctrl-C
+run:
+	scripts/run-local.sh
+
+## bench-db: database benchmarks (release build) against a throwaway PostgreSQL
+bench-db:
+	scripts/install-dependencies.sh
+	scripts/with-postgres.sh $(SWIFT) run -c release managed-os-bench-db
+
+## bench-evaluation: domain evaluation benchmarks (release build, no database)
+bench-evaluation:
+	$(SWIFT) run -c release managed-os-bench-evaluation
+
+## format: rewrite sources with the checked-in .swift-format
+format:
+	$(SWIFT) format format --in-place --parallel -r $(FORMAT_PATHS)
+
+## lint: fail on any formatting difference
+lint:
+	$(SWIFT) format lint --strict --parallel -r $(FORMAT_PATHS)

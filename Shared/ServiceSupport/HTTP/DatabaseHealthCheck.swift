@@ -1,0 +1,11 @@
+// DatabaseHealthCheck: the one question `GET /healthz` asks the database.
+
+import Database
+
+/// Something that can tell whether the database answers; `ConnectionPool` in production.
+public protocol DatabaseHealthCheck: Sendable {
+    /// `true` when a trivial query succeeds within a short timeout.
+    func ping() async -> Bool
+}
+
+extension ConnectionPool: DatabaseHealthCheck {}

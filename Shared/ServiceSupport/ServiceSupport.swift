@@ -1,1 +1,0 @@
-// ServiceSupport module (placeholder until implemented).
