@@ -4,7 +4,7 @@
 SWIFT ?= swift
 FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
-.PHONY: test build run bench-db bench-evaluation format lint
+.PHONY: test build run bench bench-db bench-evaluation format lint
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
@@ -20,14 +20,19 @@ build:
 run:
 	scripts/run-local.sh
 
-## bench-db: database benchmarks (release build) against a throwaway PostgreSQL
+## bench: every benchmark; each rewrites its own section of BENCHMARKS.md
+bench: bench-db bench-evaluation
+
+## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
 	scripts/install-dependencies.sh
-	scripts/with-postgres.sh $(SWIFT) run -c release managed-os-bench-db
+	$(SWIFT) build -c release --product managed-os-bench-db
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-db --markdown BENCHMARKS.md
 
-## bench-evaluation: domain evaluation benchmarks (release build, no database)
+## bench-evaluation: domain evaluation benchmark (release build, no database)
 bench-evaluation:
-	$(SWIFT) run -c release managed-os-bench-evaluation
+	$(SWIFT) build -c release --product managed-os-bench-evaluation
+	$$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-evaluation --markdown BENCHMARKS.md
 
 ## format: rewrite sources with the checked-in .swift-format
 format:

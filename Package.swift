@@ -137,10 +137,15 @@ let package = Package(
         ),
 
         // MARK: Benchmarks
+        .target(
+            name: "BenchmarkSupport",
+            path: "Benchmarks/BenchmarkSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "DatabaseBenchmark",
             dependencies: [
-                "Database", "EventBus",
+                "Database", "EventBus", "BenchmarkSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "EvaluationBenchmark",
             dependencies: [
-                "ManagedOSDomain", "AppleFeedSnapshots",
+                "ManagedOSDomain", "AppleFeedSnapshots", "BenchmarkSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/EvaluationBenchmark",

@@ -1,6 +1,7 @@
 // DatabaseBenchmark: upsert throughput beside pgbench, batched upserts, and bus latency/throughput.
 
 import ArgumentParser
+import BenchmarkSupport
 import Database
 import EventBus
 import Foundation
@@ -38,13 +39,16 @@ struct DatabaseBenchmark: AsyncParsableCommand {
                 """
                 CREATE TABLE bench_devices (id bigint PRIMARY KEY, version text NOT NULL, updated_at timestamptz NOT NULL);
                 INSERT INTO bench_devices SELECT g, '15.0', now() FROM generate_series(1, 100000) g;
-                VACUUM ANALYZE bench_devices;
                 """)
+            try $0.executeScript("VACUUM ANALYZE bench_devices")
         }
 
         var results: [BenchmarkResult] = []
         let moduleRate = try await singleRowUpserts(pool: pool)
-        let pgbenchRate = try pgbenchUpserts(url: url, database: name)
+        // pgbench runs a fixed number of transactions (`-t`): a child of this process inherits a signal
+        // mask that blocks SIGALRM, so pgbench's `-T` timer would never fire.
+        let pgbenchRate = try pgbenchUpserts(
+            url: url, database: name, transactionsPerClient: max(200, Int(moduleRate * seconds) / clients))
         results.append(
             BenchmarkResult(
                 name: "Single-row upserts, \(clients) concurrent tasks", figure: moduleRate, unit: "rows/s",
@@ -107,7 +111,7 @@ struct DatabaseBenchmark: AsyncParsableCommand {
     }
 
     /// The same upsert through pgbench (simple protocol, autocommit), transactions per second.
-    func pgbenchUpserts(url: String, database: String) throws -> Double {
+    func pgbenchUpserts(url: String, database: String, transactionsPerClient: Int) throws -> Double {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("bench-upsert-\(UUID()).sql")
         try """
             \\set id random(1, 100000)
@@ -119,7 +123,7 @@ struct DatabaseBenchmark: AsyncParsableCommand {
         var target = URLComponents(string: url)!
         target.path = "/" + database
         process.arguments = [
-            "-n", "-c", "\(clients)", "-j", "\(min(clients, 2))", "-T", "\(Int(seconds.rounded(.up)))",
+            "-n", "-c", "\(clients)", "-j", "\(min(clients, 2))", "-t", "\(transactionsPerClient)",
             "-f", script.path, target.string!,
         ]
         let output = Pipe()

@@ -13,6 +13,8 @@ public final class DatabaseConnection: @unchecked Sendable {
     let handle: OpaquePointer
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32
+    /// SQL text → name of the statement prepared for it on this connection.
+    private var preparedStatements: [String: String] = [:]
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -66,13 +68,33 @@ public final class DatabaseConnection: @unchecked Sendable {
             }
             texts.append(strdup(text))
         }
+        let statement = try preparedStatementName(for: sql, parameterCount: parameters.count)
         let result = texts.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
-                PQexecParams(handle, sql, Int32(parameters.count), nil, pointers.baseAddress, nil, nil, 0)
+                if let statement {
+                    PQexecPrepared(handle, statement, Int32(parameters.count), pointers.baseAddress, nil, nil, 0)
+                } else {
+                    PQexecParams(handle, sql, Int32(parameters.count), nil, pointers.baseAddress, nil, nil, 0)
+                }
             }
         }
         return try consume(result, sql: sql)
     }
+
+    /// The name of this connection's prepared statement for `sql`, preparing it on first use
+    /// (statements are parsed and planned once per connection, like `pgbench -M prepared`).
+    /// Returns nil once the cache is full; those statements run unprepared.
+    private func preparedStatementName(for sql: String, parameterCount: Int) throws -> String? {
+        if let name = preparedStatements[sql] { return name }
+        guard preparedStatements.count < Self.preparedStatementLimit else { return nil }
+        let name = "mos_\(preparedStatements.count + 1)"
+        try consume(PQprepare(handle, name, sql, Int32(parameterCount), nil), sql: sql)
+        preparedStatements[sql] = name
+        return name
+    }
+
+    /// Most statements one connection keeps prepared.
+    static let preparedStatementLimit = 512
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult

@@ -84,6 +84,7 @@ public struct NotificationListener: AsyncSequence, Sendable {
                         if !received.isEmpty { return .notifications(received) }
                     }
                 } catch {
+                    if Task.isCancelled { return nil }
                     listener.logger.warning(
                         "Listener connection lost; reconnecting", metadata: ["error": "\(error)"])
                     self.connection = nil

@@ -3,25 +3,44 @@
 import Foundation
 
 /// One measured figure beside the reference measured in the same run.
-struct BenchmarkResult {
-    var name: String
-    var figure: Double
-    var unit: String
-    var reference: Double
-    var referenceName: String
-    var target: String
+public struct BenchmarkResult {
+    public var name: String
+    public var figure: Double
+    public var unit: String
+    public var reference: Double
+    public var referenceName: String
+    public var target: String
     /// nil when the figure has no target.
-    var met: Bool?
+    public var met: Bool?
+
+    public init(
+        name: String, figure: Double, unit: String, reference: Double, referenceName: String, target: String,
+        met: Bool?
+    ) {
+        self.name = name
+        self.figure = figure
+        self.unit = unit
+        self.reference = reference
+        self.referenceName = referenceName
+        self.target = target
+        self.met = met
+    }
 }
 
 /// A set of results rendered as markdown and written between `<!-- SECTION:start -->` and
 /// `<!-- SECTION:end -->` in a file (appended when the markers are missing).
-struct BenchmarkReport {
-    var section: String
-    var title: String
-    var results: [BenchmarkResult]
+public struct BenchmarkReport {
+    public var section: String
+    public var title: String
+    public var results: [BenchmarkResult]
 
-    var markdown: String {
+    public init(section: String, title: String, results: [BenchmarkResult]) {
+        self.section = section
+        self.title = title
+        self.results = results
+    }
+
+    public var markdown: String {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
         var lines = [
@@ -47,7 +66,8 @@ struct BenchmarkReport {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
     }
 
-    func write(into path: String) throws {
+    /// Replaces this report's section in the markdown file at `path` (appends it when missing).
+    public func write(into path: String) throws {
         let start = "<!-- \(section):start -->"
         let end = "<!-- \(section):end -->"
         let block = "\(start)\n\(markdown)\n\(end)"
