@@ -18,6 +18,15 @@ var serviceDependencies: [Target.Dependency] {
     ]
 }
 
+/// What a service's in-process test target links.
+var serviceTestDependencies: [Target.Dependency] {
+    [
+        "Database", "EventBus", "ManagedOSDomain", "ServiceSupport", "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+    ]
+}
+
 let package = Package(
     name: "managed-os",
     platforms: [.macOS(.v15)],
@@ -105,10 +114,16 @@ let package = Package(
         ),
 
         // MARK: Services
+        .target(
+            name: "LibraryAPIService",
+            dependencies: serviceDependencies,
+            path: "Services/LibraryAPI/Service",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LibraryAPI",
-            dependencies: serviceDependencies,
-            path: "Services/LibraryAPI",
+            dependencies: serviceDependencies + ["LibraryAPIService"],
+            path: "Services/LibraryAPI/Main",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -123,10 +138,16 @@ let package = Package(
             path: "Services/DeclarationPublisher",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "StatusIngestService",
+            dependencies: serviceDependencies,
+            path: "Services/StatusIngest/Service",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "StatusIngest",
-            dependencies: serviceDependencies,
-            path: "Services/StatusIngest",
+            dependencies: serviceDependencies + ["StatusIngestService"],
+            path: "Services/StatusIngest/Main",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -191,6 +212,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/ServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StatusIngestTests",
+            dependencies: serviceTestDependencies + ["StatusIngestService"],
+            path: "Tests/StatusIngestTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LibraryAPITests",
+            dependencies: serviceTestDependencies + ["LibraryAPIService"],
+            path: "Tests/LibraryAPITests",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,1 @@
+// LibraryAPIService: the LibraryAPI service's routes and workers (filled in by its issue).

@@ -1,0 +1,1 @@
+// StatusIngestService: the StatusIngest service's routes and workers (filled in by its issue).

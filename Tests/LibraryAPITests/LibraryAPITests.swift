@@ -1,0 +1,1 @@
+// LibraryAPI tests arrive with the LibraryAPI issue.

@@ -1,0 +1,1 @@
+// StatusIngest tests arrive with the StatusIngest issue.
