@@ -78,6 +78,18 @@ struct ConnectionPoolTests {
         await unreachable.close()
     }
 
+    @Test func keywordConninfoConnectsLikeTheURL() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        defer { database.drop() }
+        let url = try #require(URLComponents(string: try TestDatabase.serverURL()))
+        var conninfo = "host=\(url.host ?? "127.0.0.1") port=\(url.port ?? 5432) dbname='\(database.name)'"
+        if let user = url.user { conninfo += " user='\(user)'" }
+        if let password = url.password { conninfo += " password='\(password)'" }
+        let connection = try DatabaseConnection.connect(try DatabaseConfiguration(url: conninfo))
+        let name = try connection.query("SELECT current_database() AS name").first!.decode("name", as: String.self)
+        #expect(name == database.name)
+    }
+
     @Test func invalidConnectionStringIsRefusedWithLibpqsMessage() {
         let error = #expect(throws: DatabaseError.self) {
             try DatabaseConfiguration(url: "postgres://host:notaport/db?nonsense=1")
