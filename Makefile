@@ -4,7 +4,7 @@
 SWIFT ?= swift
 FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
-.PHONY: test build run bench bench-db bench-evaluation format lint
+.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest format lint
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
@@ -21,7 +21,7 @@ run:
 	scripts/run-local.sh
 
 ## bench: every benchmark; each rewrites its own section of BENCHMARKS.md
-bench: bench-db bench-evaluation
+bench: bench-db bench-evaluation bench-status-ingest
 
 ## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
@@ -33,6 +33,12 @@ bench-db:
 bench-evaluation:
 	$(SWIFT) build -c release --product managed-os-bench-evaluation
 	$$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-evaluation --markdown BENCHMARKS.md
+
+## bench-status-ingest: status-ingest reports/s and p99 beside pgbench upserts (release build), throwaway PostgreSQL
+bench-status-ingest:
+	scripts/install-dependencies.sh
+	$(SWIFT) build -c release --product managed-os-bench-status-ingest
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-status-ingest --markdown BENCHMARKS.md
 
 ## format: rewrite sources with the checked-in .swift-format
 format:

@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "self-service-gateway", targets: ["SelfServiceGateway"]),
         .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
         .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
+        .executable(name: "managed-os-bench-status-ingest", targets: ["StatusIngestBenchmark"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
     ],
     dependencies: [
@@ -116,8 +117,11 @@ let package = Package(
         // MARK: Services
         .target(
             name: "LibraryAPIService",
-            dependencies: serviceDependencies,
+            dependencies: serviceDependencies + [
+                "AppleFeedSnapshots", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Services/LibraryAPI/Service",
+            resources: [.copy("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -140,7 +144,7 @@ let package = Package(
         ),
         .target(
             name: "StatusIngestService",
-            dependencies: serviceDependencies,
+            dependencies: serviceDependencies + [.product(name: "Crypto", package: "swift-crypto")],
             path: "Services/StatusIngest/Service",
             swiftSettings: swiftSettings
         ),
@@ -180,6 +184,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/EvaluationBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "StatusIngestBenchmark",
+            dependencies: [
+                "Database", "BenchmarkSupport", "StatusIngestService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StatusIngestBenchmark",
             swiftSettings: swiftSettings
         ),
 
@@ -222,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryAPITests",
-            dependencies: serviceTestDependencies + ["LibraryAPIService"],
+            dependencies: serviceTestDependencies + ["LibraryAPIService", "AppleFeedSnapshots"],
             path: "Tests/LibraryAPITests",
             swiftSettings: swiftSettings
         ),

@@ -58,7 +58,7 @@ cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$workdir'
-max_connections = 300
+max_connections = 1000
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on

@@ -10,7 +10,8 @@ struct ConnectionPoolTests {
     @Test func sixtyFourTasksShareAPoolOfFour() async throws {
         let database = try await TestDatabase.create(migrated: false)
         defer { database.drop() }
-        let pool = database.makePool(maximumConnections: 4)
+        // A generous acquire timeout: other suites may load the machine heavily meanwhile.
+        let pool = database.makePool(maximumConnections: 4, acquireTimeout: .seconds(120))
         let pids = try await withThrowingTaskGroup(of: Int32.self) { group in
             for index in 0..<64 {
                 group.addTask {
@@ -70,7 +71,7 @@ struct ConnectionPoolTests {
         let database = try await TestDatabase.create(migrated: false)
         defer { database.drop() }
         let pool = database.makePool()
-        #expect(await pool.ping())
+        #expect(await pool.ping(timeout: .seconds(60)))
         await pool.close()
         let unreachable = ConnectionPool(
             configuration: try DatabaseConfiguration(url: "postgres://nobody@127.0.0.1:1/none"), logger: TestDatabase.logger)

@@ -1,8 +1,11 @@
 // StatusIngest: entry point of `status-ingest`, receives DDM status reports and updates each Mac's state.
-// This issue gives it only the common start-up, `/healthz`, `/metrics` and graceful shutdown.
+// The routes, the batching writer and the retention pruner live in StatusIngestService.
 
 import ArgumentParser
+import Logging
+import ServiceLifecycle
 import ServiceSupport
+import StatusIngestService
 
 /// `status-ingest`: receives DDM status reports and updates each Mac's state.
 @main
@@ -18,9 +21,23 @@ struct StatusIngest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serves the status endpoint (the default).")
 
         func run() async throws {
-            try await ServiceRunner(.statusIngest).serve { _, _ in
-                // The status route (PUT …/status) arrives with the status issue.
+            let runner = try ServiceRunner(.statusIngest)
+            let settings: StatusIngestSettings
+            do {
+                settings = try StatusIngestSettings(environment: .process)
+            } catch {
+                runner.logger.critical(
+                    "invalid configuration", metadata: ["config.problems": .string(error.description)])
+                throw ServiceRunner.configurationErrorExitCode
             }
+            var service: StatusIngestService?
+            try await runner.serve(
+                routes: { router, resources in
+                    let built = StatusIngestService(pool: resources.pool, settings: settings, logger: resources.logger)
+                    built.routes.add(to: router)
+                    service = built
+                },
+                services: { _ in service?.services ?? [] })
         }
     }
 

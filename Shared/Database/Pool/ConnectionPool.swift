@@ -53,14 +53,14 @@ public final class ConnectionPool: Service, Sendable {
         try await withConnection { connection in try connection.withTransaction(body) }
     }
 
-    /// True when `SELECT 1` succeeds within 2 seconds.
-    public func ping() async -> Bool {
+    /// True when `SELECT 1` succeeds within `timeout`.
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask { [self] in
                 (try? await withConnection { try $0.query("SELECT 1").rows.count == 1 }) ?? false
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(2))
+                try? await Task.sleep(for: timeout)
                 return false
             }
             let first = await group.next() ?? false

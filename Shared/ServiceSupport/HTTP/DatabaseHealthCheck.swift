@@ -8,4 +8,7 @@ public protocol DatabaseHealthCheck: Sendable {
     func ping() async -> Bool
 }
 
-extension ConnectionPool: DatabaseHealthCheck {}
+extension ConnectionPool: DatabaseHealthCheck {
+    /// `SELECT 1` within the pool's default 2 s.
+    public func ping() async -> Bool { await ping(timeout: .seconds(2)) }
+}

@@ -1,0 +1,239 @@
+// StatusIngestBenchmark: status-ingest throughput at saturation and p99 at half load, beside pgbench upserts.
+
+import ArgumentParser
+import BenchmarkSupport
+import Database
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import StatusIngestService
+
+/// `managed-os-bench-status-ingest`: runs one status-ingest instance in this process over a fresh database,
+/// drives it with HTTP clients sending realistic 2–4 KB reports (80 % incremental, 20 % full), and compares
+/// with pgbench single-row upserts of rows of the same size, in the same run.
+@main
+struct StatusIngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "managed-os-bench-status-ingest", abstract: "Benchmarks status-ingest against pgbench.")
+
+    @Option(help: "Seconds per measurement.") var seconds: Double = 10
+    @Option(help: "Concurrent HTTP connections of the load generator.") var clients: Int = 32
+    @Option(help: "pgbench clients.") var pgbenchClients: Int = 8
+    @Option(help: "Registered Macs.") var macs: Int = 20_000
+    @Option(help: "Write the results into this markdown file between bench-status-ingest markers.")
+    var markdown: String?
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+            throw ValidationError("DATABASE_URL is not set (run through scripts/with-postgres.sh)")
+        }
+        let server = try DatabaseConfiguration(url: url, maximumConnections: 1)
+        let name = "bench_status_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try DatabaseConnection.connect(server)
+        try admin.executeScript("CREATE DATABASE \(try admin.quotedIdentifier(name))")
+        defer { try? admin.executeScript("DROP DATABASE IF EXISTS \(try admin.quotedIdentifier(name)) WITH (FORCE)") }
+        var configuration = server.with(database: name)
+        configuration.maximumConnections = 8
+        let pool = ConnectionPool(configuration: configuration, logger: logger)
+        try await MigrationRunner(pool: pool, logger: logger).applyPending()
+        let macs = self.macs
+        try await pool.withConnection {
+            try $0.query(
+                "INSERT INTO devices (enrollment_id) SELECT 'mac-' || g FROM generate_series(0, $1::integer - 1) g",
+                [macs])
+            try $0.executeScript(
+                """
+                CREATE TABLE bench_status (id bigint PRIMARY KEY, body text NOT NULL, updated_at timestamptz NOT NULL)
+                """)
+            try $0.executeScript("VACUUM ANALYZE devices")
+        }
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = StatusIngestService.makeApplication(
+            pool: pool, settings: StatusIngestSettings(), logger: logger,
+            onServerRunning: { port in portContinuation.yield(port) })
+        let figures = try await withThrowingTaskGroup(of: Figures?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            group.addTask {
+                for await port in ports {
+                    return try await measure(port: port, url: url, database: name)
+                }
+                return nil
+            }
+            var figures: Figures?
+            while let next = try await group.next() {
+                if let next {
+                    figures = next
+                    group.cancelAll()
+                }
+            }
+            return figures
+        }
+        await pool.close()
+        guard let figures else { throw ValidationError("the measurement did not finish") }
+        let results = [
+            BenchmarkResult(
+                name: "Reports/s at saturation (\(clients) connections, 2–4 KB, 80 % incremental)",
+                figure: figures.saturation, unit: "reports/s", reference: figures.pgbench,
+                referenceName: "pgbench single-row upsert of \(figures.rowBytes)-byte rows, \(pgbenchClients) clients",
+                target: "≥ 1.0× reference", met: figures.saturation >= figures.pgbench),
+            BenchmarkResult(
+                name: "p99 latency at half the saturation rate (\(Int(figures.saturation / 2)) reports/s)",
+                figure: figures.p99, unit: "ms", reference: figures.p50, referenceName: "p50 at half rate (ms)",
+                target: "< 50 ms", met: figures.p99 < 50),
+        ]
+
+        let report = BenchmarkReport(
+            section: "bench-status-ingest", title: "status-ingest: DDM status reports", results: results)
+        print(report.markdown)
+        if let markdown { try report.write(into: markdown) }
+    }
+
+    /// What one run measured.
+    struct Figures: Sendable {
+        var saturation: Double
+        var p50: Double
+        var p99: Double
+        var pgbench: Double
+        var rowBytes: Int
+    }
+
+    /// Saturation rate, p50/p99 at half of it, and the pgbench reference.
+    func measure(port: Int, url: String, database: String) async throws -> Figures {
+        _ = try await drive(port: port, seconds: min(2, seconds), rate: nil)  // warm-up
+        let saturation = try await drive(port: port, seconds: seconds, rate: nil)
+        let half = try await drive(port: port, seconds: seconds, rate: saturation.rate / 2)
+        let size = Self.report(mac: 1, number: 0).utf8.count
+        let pgbench = try pgbenchUpserts(
+            url: url, database: database, rowBytes: size,
+            transactionsPerClient: max(200, Int(saturation.rate * seconds) / pgbenchClients))
+        return Figures(saturation: saturation.rate, p50: half.p50, p99: half.p99, pgbench: pgbench, rowBytes: size)
+    }
+
+    /// Sends reports from `clients` connections for `seconds`, as fast as possible (rate nil) or paced at
+    /// `rate` reports/s in total; latency is measured from each report's scheduled send time.
+    func drive(port: Int, seconds: Double, rate: Double?) async throws -> (rate: Double, p50: Double, p99: Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .seconds(seconds)
+        let clients = self.clients
+        let macs = self.macs
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for clientIndex in 0..<clients {
+                group.addTask {
+                    let client = TestClient(host: "127.0.0.1", port: port)
+                    client.connect()
+                    var latencies: [Double] = []
+                    var number = 0
+                    let interval = rate.map { Duration.seconds(Double(clients) / $0) }
+                    var scheduled = start + (interval ?? .zero) * Double(clientIndex) / Double(clients)
+                    while clock.now < deadline {
+                        if interval != nil {
+                            if scheduled > clock.now { try await Task.sleep(until: scheduled, clock: clock) }
+                        } else {
+                            scheduled = clock.now
+                        }
+                        let mac = (clientIndex + number * clients) % macs
+                        let response = try await client.put(
+                            "/status", headers: [StatusRoutes.enrollmentHeader: "mac-\(mac)"],
+                            body: ByteBuffer(string: Self.report(mac: mac, number: number)))
+                        guard response.status == .ok else {
+                            throw ValidationError("status-ingest answered \(response.status)")
+                        }
+                        latencies.append(scheduled.duration(to: clock.now).milliseconds)
+                        number += 1
+                        if let interval { scheduled += interval }
+                    }
+                    try? await client.shutdown()
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
+        }
+        let elapsed = start.duration(to: clock.now).seconds
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
+        return (Double(latencies.count) / elapsed, percentile(0.5), percentile(0.99))
+    }
+
+    /// A realistic report: every fifth a full report (~3.5 KB), the others incremental (~2 KB).
+    static func report(mac: Int, number: Int) -> String {
+        let declarations = (0..<8).map { index in
+            #"{"active":true,"identifier":"com.example.managed-os.configuration.\#(index)","server-token":"\#(String(repeating: "0123456789abcdef", count: 2))-\#(number % 3)","valid":"valid"}"#
+        }.joined(separator: ",")
+        let management =
+            #""declarations":{"activations":[{"active":true,"identifier":"com.example.managed-os.activation","server-token":"a-\#(number % 3)","valid":"valid"}],"assets":[],"configurations":[\#(declarations)],"management":[]}"#
+        let state = ["none", "waiting", "downloading", "prepared", "installing"][number % 5]
+        let update =
+            #""softwareupdate":{"install-state":"\#(state)","pending-version":{"os-version":"15.7.2","build-version":"24G325","target-local-date-time":"2026-12-01T20:00:00"},"failure-reason":{"count":0},"install-reason":{"reason":["declaration"],"declaration-id":"com.example.managed-os.enforcement"}}"#
+        if number % 5 != 0 {
+            return #"{"StatusItems":{\#(update),"management":{\#(management)}},"Errors":[]}"#
+        }
+        let capabilities =
+            #""client-capabilities":{"supported-features":{},"supported-versions":["1.0.0","1.1.0"],"supported-payloads":{"declarations":{"activations":["com.apple.activation.simple"],"assets":["com.apple.asset.credential.acme","com.apple.asset.credential.certificate","com.apple.asset.data","com.apple.asset.useridentity"],"configurations":["com.apple.configuration.management.status-subscriptions","com.apple.configuration.softwareupdate.enforcement.specific","com.apple.configuration.softwareupdate.settings","com.apple.configuration.passcode.settings"],"management":["com.apple.management.organization-info","com.apple.management.properties","com.apple.management.server-capabilities"]},"status-items":["device.operating-system.version","device.operating-system.build-version","softwareupdate.install-state","softwareupdate.pending-version","softwareupdate.failure-reason","management.declarations"]}}"#
+        let device =
+            #""device":{"model":{"family":"Mac","identifier":"Mac14,2","marketing-name":"MacBook Air (M2, 2022)"},"identifier":{"serial-number":"C02\#(mac)","udid":"00000000-0000-0000-0000-\#(String(format: "%012d", mac))"},"operating-system":{"version":"15.7.1","build-version":"24G231","family":"macOS","marketing-name":"macOS Sequoia","supplemental":{"build-version":"24G231","extra-version":""}}}"#
+        return
+            #"{"StatusItems":{\#(device),\#(update),"management":{\#(management),\#(capabilities)}},"Errors":[],"FullReport":true}"#
+    }
+
+    /// pgbench single-row upserts of `rowBytes`-byte text rows (prepared, autocommit), transactions/s.
+    func pgbenchUpserts(url: String, database: String, rowBytes: Int, transactionsPerClient: Int) throws -> Double {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("bench-status-\(UUID()).sql")
+        let body = String(repeating: "x", count: rowBytes)
+        try """
+        \\set id random(0, \(macs - 1))
+        INSERT INTO bench_status (id, body, updated_at) VALUES (:id, '\(body)', now()) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at;
+        """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.pgbenchPath())
+        var target = URLComponents(string: url)!
+        target.path = "/" + database
+        // `-t`, not `-T`: a child of this process inherits a signal mask that blocks SIGALRM.
+        process.arguments = [
+            "-n", "-M", "prepared", "-c", "\(pgbenchClients)", "-j", "\(min(pgbenchClients, 2))",
+            "-t", "\(transactionsPerClient)", "-f", script.path, target.string!,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst(6).prefix { $0 == "." || $0.isNumber })
+        else { throw ValidationError("pgbench gave no tps line:\n\(text)") }
+        return tps
+    }
+
+    static func pgbenchPath() throws -> String {
+        if let bin = ProcessInfo.processInfo.environment["TEST_PG_BIN"] { return bin + "/pgbench" }
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        guard let newest = versions.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }).last else {
+            throw ValidationError("pgbench not found")
+        }
+        return "\(root)/\(newest)/bin/pgbench"
+    }
+}
+
+extension Duration {
+    /// Seconds as a `Double`.
+    fileprivate var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+
+    /// Milliseconds as a `Double`.
+    fileprivate var milliseconds: Double { seconds * 1000 }
+}

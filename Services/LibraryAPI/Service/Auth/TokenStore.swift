@@ -1,0 +1,73 @@
+// TokenStore: creates, revokes and looks up admin API tokens, stored as SHA-256 digests.
+
+import Crypto
+import Database
+import Foundation
+import HTTPTypes
+
+/// API tokens in `api_tokens`. The clear token is returned once at creation and never stored.
+public enum TokenStore {
+    /// Why a token command failed.
+    public enum TokenError: Error, Equatable, CustomStringConvertible {
+        /// An active token already has this name.
+        case nameTaken(String)
+        /// No active token has this name.
+        case unknownName(String)
+        /// The name is empty.
+        case emptyName
+
+        public var description: String {
+            switch self {
+            case .nameTaken(let name): "an active token named \(name) already exists"
+            case .unknownName(let name): "no active token named \(name)"
+            case .emptyName: "the token name must not be empty"
+            }
+        }
+    }
+
+    /// The SHA-256 hex digest of a token or credential.
+    public static func digest(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// A new random secret: `prefix` followed by 64 hex digits (256 bits).
+    public static func randomSecret(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    /// Creates a token named `name` with `scopes` and returns the clear token (shown once).
+    public static func create(name: String, scopes: Set<TokenScope>, on connection: DatabaseConnection) throws -> String {
+        guard !name.isEmpty else { throw TokenError.emptyName }
+        let token = randomSecret(prefix: "mos_")
+        let taken = try connection.query(
+            "SELECT 1 FROM api_tokens WHERE name = $1 AND revoked_at IS NULL", [name])
+        guard taken.rows.isEmpty else { throw TokenError.nameTaken(name) }
+        try connection.execute(
+            "INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1, $2, $3::text[])",
+            [name, digest(token), scopes.map(\.rawValue).sorted()])
+        return token
+    }
+
+    /// Revokes the active token named `name`.
+    public static func revoke(name: String, on connection: DatabaseConnection) throws {
+        let count = try connection.execute(
+            "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
+        guard count > 0 else { throw TokenError.unknownName(name) }
+    }
+
+    /// The caller a clear token belongs to, or nil when it is unknown or revoked.
+    public static func principal(for token: String, on connection: DatabaseConnection) throws -> APIPrincipal? {
+        let result = try connection.query(
+            "SELECT name, array_to_json(scopes)::text AS scopes FROM api_tokens "
+                + "WHERE token_hash = $1 AND revoked_at IS NULL",
+            [digest(token)])
+        guard let row = result.first else { return nil }
+        let scopes = try PostgresJSON(text: try row.decode("scopes", as: String.self)).decode([String].self)
+        return APIPrincipal(name: try row.decode("name"), scopes: Set(scopes.compactMap(TokenScope.init(rawValue:))))
+    }
+}

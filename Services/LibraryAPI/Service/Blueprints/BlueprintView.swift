@@ -1,0 +1,15 @@
+// BlueprintView: a classic blueprint as the API returns it.
+
+import Foundation
+import HTTPTypes
+
+/// A classic blueprint: a named list of library items, and how many Macs belong to it.
+struct BlueprintView: Codable, Sendable, Equatable {
+    var id: UUID
+    var name: String
+    var description: String
+    var itemIds: [UUID]
+    var deviceCount: Int
+    var createdAt: Date
+    var updatedAt: Date
+}

@@ -1,0 +1,181 @@
+// StatusStore: writes a batch of status reports in one transaction with one statement per table.
+
+import Database
+import EventBus
+import Foundation
+
+/// Writes batches of reports: resolves (or registers) the Macs, numbers the reports, moves each Mac's state
+/// forward, appends history, raw bodies and parse errors, and publishes one `device` event per Mac whose
+/// relevant state changed — all with array parameters, so a batch costs the same few statements as one report.
+public struct StatusStore: Sendable {
+    /// Register unknown enrollment ids instead of refusing them (`STATUS_AUTO_REGISTER`).
+    public var autoRegister: Bool
+
+    /// Creates a store.
+    public init(autoRegister: Bool) {
+        self.autoRegister = autoRegister
+    }
+
+    /// Writes `reports` on `connection`, which must be inside a transaction (the caller commits).
+    /// Returns one outcome per report, in order.
+    public func write(
+        _ reports: [IncomingStatusReport], on connection: DatabaseConnection
+    ) throws
+        -> [StatusWriteOutcome]
+    {
+        guard !reports.isEmpty else { return [] }
+        let enrollmentIDs = Array(Set(reports.map(\.enrollmentID))).sorted()
+        if autoRegister {
+            try connection.query(
+                """
+                INSERT INTO devices (enrollment_id)
+                SELECT e FROM unnest($1::text[]) AS e ORDER BY e
+                ON CONFLICT (enrollment_id) DO NOTHING
+                """, [enrollmentIDs])
+        }
+        var deviceIDs: [String: UUID] = [:]
+        for row in try connection.query(
+            "SELECT id, enrollment_id FROM devices WHERE enrollment_id = ANY($1::text[])", [enrollmentIDs]
+        ).rows {
+            deviceIDs[try row.decode("enrollment_id")] = try row.decode("id", as: UUID.self)
+        }
+
+        // Known reports in receipt order; each gets the next number of the sequence in that order.
+        let order = reports.indices.filter { deviceIDs[reports[$0].enrollmentID] != nil }
+            .sorted { (reports[$0].receivedAt, $0) < (reports[$1].receivedAt, $1) }
+        guard !order.isEmpty else { return reports.map { _ in .unknownEnrollment } }
+        let sequences = try connection.query(
+            "SELECT nextval('status_report_sequence') AS sequence FROM generate_series(1, $1::integer)",
+            [order.count]
+        ).rows.map { try $0.decode("sequence", as: Int64.self) }.sorted()
+        var sequenceOf: [Int: Int64] = [:]
+        for (position, index) in order.enumerated() { sequenceOf[index] = sequences[position] }
+
+        // One folded state change per Mac.
+        var changes: [UUID: FoldedChange] = [:]
+        for index in order {
+            let incoming = reports[index]
+            let deviceID = deviceIDs[incoming.enrollmentID]!
+            changes[deviceID, default: FoldedChange()].apply(incoming, sequence: sequenceOf[index]!)
+        }
+        let devices = changes.keys.sorted { $0.uuidString < $1.uuidString }
+
+        var previousDigest: [UUID: String] = [:]
+        for row in try connection.query(
+            """
+            SELECT device_id, relevant_digest FROM device_status
+            WHERE device_id = ANY($1::uuid[]) ORDER BY device_id FOR UPDATE
+            """, [devices]
+        ).rows {
+            previousDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
+        }
+        let folded = devices.map { changes[$0]! }
+        var appliedDigest: [UUID: String] = [:]
+        for row in try connection.query(
+            """
+            INSERT INTO device_status AS s (device_id, status_items, report_errors, parse_errors,
+                                            last_received_at, last_sequence, last_full_report_at, updated_at)
+            SELECT u.device_id, u.items::jsonb, u.errors::jsonb, u.problems::jsonb, u.received_at, u.sequence,
+                   CASE WHEN u.is_full THEN u.received_at END, clock_timestamp()
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
+                        $7::boolean[]) AS u(device_id, items, errors, problems, received_at, sequence, is_full)
+            ORDER BY u.device_id
+            ON CONFLICT (device_id) DO UPDATE SET
+                status_items = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL THEN EXCLUDED.status_items
+                                    ELSE s.status_items || EXCLUDED.status_items END,
+                report_errors = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL
+                                          OR EXCLUDED.report_errors IS NOT NULL
+                                     THEN EXCLUDED.report_errors ELSE s.report_errors END,
+                parse_errors = EXCLUDED.parse_errors,
+                last_received_at = EXCLUDED.last_received_at,
+                last_sequence = EXCLUDED.last_sequence,
+                last_full_report_at = coalesce(EXCLUDED.last_full_report_at, s.last_full_report_at),
+                updated_at = EXCLUDED.updated_at
+            WHERE (s.last_received_at, s.last_sequence) < (EXCLUDED.last_received_at, EXCLUDED.last_sequence)
+            RETURNING s.device_id, s.relevant_digest
+            """,
+            [
+                devices, folded.map { $0.itemsText }, folded.map { $0.errorsText }, folded.map { $0.problemsText },
+                folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
+            ]
+        ).rows {
+            appliedDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
+        }
+        let relevantDevices = Set(
+            appliedDigest.filter { deviceID, digest in previousDigest[deviceID] != digest }.keys)
+
+        // History (one row per report), raw bodies and parse errors.
+        var historySequences: [Int64] = []
+        var historyDevices: [UUID] = []
+        var historyReceived: [Date] = []
+        var historyFull: [Bool] = []
+        var historyApplied: [Bool] = []
+        var historyRelevant: [Bool] = []
+        var historyItems: [String] = []
+        var bodies: [String] = []
+        var problemDevices: [UUID] = []
+        var problemSequences: [Int64] = []
+        var problemReceived: [Date] = []
+        var problemItems: [String] = []
+        var problemMessages: [String] = []
+        var outcomes = reports.map { _ in StatusWriteOutcome.unknownEnrollment }
+        for index in order {
+            let incoming = reports[index]
+            let deviceID = deviceIDs[incoming.enrollmentID]!
+            let sequence = sequenceOf[index]!
+            let applied = appliedDigest[deviceID] != nil
+            let relevant = relevantDevices.contains(deviceID) && changes[deviceID]!.sequence == sequence
+            historySequences.append(sequence)
+            historyDevices.append(deviceID)
+            historyReceived.append(incoming.receivedAt)
+            historyFull.append(incoming.report.isFull)
+            historyApplied.append(applied)
+            historyRelevant.append(relevant)
+            historyItems.append(JSONValue.object(incoming.report.items).jsonText)
+            bodies.append(incoming.body)
+            for problem in incoming.report.problems {
+                problemDevices.append(deviceID)
+                problemSequences.append(sequence)
+                problemReceived.append(incoming.receivedAt)
+                problemItems.append(problem.item)
+                problemMessages.append(problem.message)
+            }
+            outcomes[index] = .stored(deviceID: deviceID, sequence: sequence, applied: applied, published: relevant)
+        }
+        try connection.query(
+            """
+            INSERT INTO device_status_history (sequence, device_id, received_at, full_report, applied, relevant, items)
+            SELECT s, d, r, f, a, v, i::jsonb
+            FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::boolean[], $5::boolean[], $6::boolean[],
+                        $7::text[]) AS u(s, d, r, f, a, v, i)
+            """,
+            [
+                historySequences, historyDevices, historyReceived, historyFull, historyApplied, historyRelevant,
+                historyItems,
+            ]
+        )
+        try connection.query(
+            """
+            INSERT INTO status_reports_raw (sequence, device_id, received_at, body)
+            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[])
+            """, [historySequences, historyDevices, historyReceived, bodies])
+        if !problemDevices.isEmpty {
+            try connection.query(
+                """
+                INSERT INTO status_parse_errors (device_id, sequence, received_at, item, message)
+                SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[])
+                """, [problemDevices, problemSequences, problemReceived, problemItems, problemMessages])
+        }
+        let enrollmentOf = Dictionary(deviceIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let events = relevantDevices.sorted { $0.uuidString < $1.uuidString }.map { deviceID in
+            BusEventDraft(
+                topic: "device", entity: deviceID.postgresText,
+                payload: PostgresJSON(
+                    text: JSONValue.object([
+                        "source": .string("status"), "enrollmentId": .string(enrollmentOf[deviceID] ?? ""),
+                    ]).jsonText))
+        }
+        try BusPublisher.publish(events, on: connection)
+        return outcomes
+    }
+}

@@ -1,0 +1,144 @@
+// AuthTests: the auth matrix (every route × no token / read / write), unknown and revoked tokens,
+// and the unauthenticated health route.
+
+import Database
+import Foundation
+import HTTPTypes
+import TestSupport
+import Testing
+
+@testable import LibraryAPIService
+
+@Suite("library-api authentication", .enabled(if: TestDatabase.isEnabled))
+struct AuthTests {
+    /// One route of the API, with a body that gets past authentication.
+    struct Route: Sendable, CustomTestStringConvertible {
+        var method: HTTPRequest.Method
+        var path: String
+        var body: String?
+
+        var needsWrite: Bool { method != .get }
+        var testDescription: String { "\(method) \(path)" }
+    }
+
+    static let someID = "00000000-0000-4000-8000-000000000001"
+
+    /// Every route (ids that do not exist: past authentication they answer 404 or 400).
+    static let routes: [Route] = [
+        Route(method: .get, path: "/v1/library-items"),
+        Route(method: .post, path: "/v1/library-items", body: "{}"),
+        Route(method: .get, path: "/v1/library-items/\(someID)"),
+        Route(method: .put, path: "/v1/library-items/\(someID)", body: Bodies.item()),
+        Route(method: .delete, path: "/v1/library-items/\(someID)"),
+        Route(method: .get, path: "/v1/blueprints"),
+        Route(method: .post, path: "/v1/blueprints", body: "{}"),
+        Route(method: .get, path: "/v1/blueprints/\(someID)"),
+        Route(method: .put, path: "/v1/blueprints/\(someID)", body: #"{"name":"x"}"#),
+        Route(method: .delete, path: "/v1/blueprints/\(someID)"),
+        Route(method: .put, path: "/v1/blueprints/\(someID)/items/\(someID)"),
+        Route(method: .delete, path: "/v1/blueprints/\(someID)/items/\(someID)"),
+        Route(method: .get, path: "/v1/devices"),
+        Route(method: .post, path: "/v1/devices", body: "{}"),
+        Route(method: .get, path: "/v1/devices/\(someID)"),
+        Route(method: .put, path: "/v1/devices/\(someID)", body: #"{"enrollmentId":"x"}"#),
+        Route(method: .delete, path: "/v1/devices/\(someID)"),
+        Route(method: .get, path: "/v1/audit-log"),
+        Route(method: .get, path: "/v1/openapi.json"),
+    ]
+
+    @Test("without a token every route answers 401 and changes nothing", arguments: routes)
+    func noToken(_ route: Route) async throws {
+        try await LibraryAPIHarness.run { api in
+            let before = try api.snapshot()
+            let reply = try await api.send(route.method, route.path, token: nil, body: route.body)
+            #expect(reply.status == .unauthorized)
+            #expect(reply.json["error"]["code"].string == "unauthorized")
+            #expect(try api.snapshot() == before)
+        }
+    }
+
+    @Test("with an unknown token every route answers 401", arguments: routes)
+    func unknownToken(_ route: Route) async throws {
+        try await LibraryAPIHarness.run { api in
+            let reply = try await api.send(route.method, route.path, token: "mos_nope", body: route.body)
+            #expect(reply.status == .unauthorized)
+        }
+    }
+
+    @Test("a read token may read but answers 403 on writes, changing nothing", arguments: routes)
+    func readToken(_ route: Route) async throws {
+        try await LibraryAPIHarness.run { api in
+            let before = try api.snapshot()
+            let reply = try await api.send(route.method, route.path, token: api.readToken, body: route.body)
+            if route.needsWrite {
+                #expect(reply.status == .forbidden)
+                #expect(reply.json["error"]["code"].string == "forbidden")
+            } else {
+                #expect(reply.status == .ok || reply.status == .notFound)
+            }
+            #expect(try api.snapshot() == before)
+        }
+    }
+
+    @Test("a write token gets past authentication on every route", arguments: routes)
+    func writeToken(_ route: Route) async throws {
+        try await LibraryAPIHarness.run { api in
+            let reply = try await api.send(route.method, route.path, token: api.writeToken, body: route.body)
+            #expect(![.unauthorized, .forbidden].contains(reply.status))
+            #expect([.ok, .notFound, .badRequest].contains(reply.status))
+        }
+    }
+
+    @Test("a revoked token answers 401")
+    func revokedToken() async throws {
+        try await LibraryAPIHarness.run { api in
+            #expect(try await api.read("/v1/library-items").status == .ok)
+            let connection = try DatabaseConnectionFactory.connect(api)
+            try TokenStore.revoke(name: "reader", on: connection)
+            #expect(try await api.read("/v1/library-items").status == .unauthorized)
+        }
+    }
+
+    @Test("tokens are stored only as SHA-256 digests")
+    func tokensStoredHashed() async throws {
+        try await LibraryAPIHarness.run { api in
+            let hashes: [String] = try api.database.query("SELECT token_hash FROM api_tokens ORDER BY name").rows
+                .map { try $0.decode("token_hash") }
+            #expect(hashes == [TokenStore.digest(api.readToken), TokenStore.digest(api.writeToken)])
+            #expect(!hashes.contains(api.readToken))
+        }
+    }
+
+    @Test("a second active token with the same name is refused; after revoking, the name is free")
+    func tokenNames() async throws {
+        try await LibraryAPIHarness.run { api in
+            let connection = try DatabaseConnectionFactory.connect(api)
+            #expect(throws: TokenStore.TokenError.nameTaken("reader")) {
+                try TokenStore.create(name: "reader", scopes: [.read], on: connection)
+            }
+            try TokenStore.revoke(name: "reader", on: connection)
+            #expect(throws: TokenStore.TokenError.unknownName("reader")) {
+                try TokenStore.revoke(name: "reader", on: connection)
+            }
+            _ = try TokenStore.create(name: "reader", scopes: [.read], on: connection)
+        }
+    }
+
+    @Test("/healthz and /metrics answer without a token")
+    func healthWithoutToken() async throws {
+        try await LibraryAPIHarness.run { api in
+            // The pool is not run as a service here, so the health check may report 503; it must not be 401.
+            let health = try await api.send(.get, "/healthz", token: nil)
+            #expect([.ok, .serviceUnavailable].contains(health.status))
+            let metrics = try await api.send(.get, "/metrics", token: nil)
+            #expect(metrics.status == .ok)
+        }
+    }
+}
+
+/// Opens a connection on the harness database.
+enum DatabaseConnectionFactory {
+    static func connect(_ api: LibraryAPIHarness) throws -> DatabaseConnection {
+        try DatabaseConnection.connect(api.database.configuration)
+    }
+}

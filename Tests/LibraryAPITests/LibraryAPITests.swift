@@ -1,1 +1,0 @@
-// LibraryAPI tests arrive with the LibraryAPI issue.

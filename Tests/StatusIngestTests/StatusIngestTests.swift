@@ -1,1 +1,0 @@
-// StatusIngest tests arrive with the StatusIngest issue.
