@@ -1,5 +1,6 @@
 // ServiceExecutableTests: each built executable migrates, serves health and metrics, and stops on SIGTERM.
 
+import Database
 import Foundation
 import ServiceSupport
 import TestSupport
@@ -62,6 +63,27 @@ struct ServiceExecutableTests {
             let logs = migrate.standardError + server.standardError
             #expect(!logs.contains(Self.secret), "the database password reached the logs")
             #expect(server.standardError.contains("service stopped"))
+        }
+    }
+
+    @Test func twoMigrateProcessesAtOnceApplyEachFileOnce() async throws {
+        try await FreshDatabase.with { database in
+            let environment = environment(databaseURL: database.url)
+            let first = try ChildProcess(
+                executable: try ServiceBinaries.url(for: ServiceDescriptor.libraryAPI.name), arguments: ["migrate"],
+                environment: environment)
+            let second = try ChildProcess(
+                executable: try ServiceBinaries.url(for: ServiceDescriptor.scheduler.name), arguments: ["migrate"],
+                environment: environment)
+            #expect(try await first.exitStatus(timeout: .seconds(60)) == 0, "\(first.standardError)")
+            #expect(try await second.exitStatus(timeout: .seconds(60)) == 0, "\(second.standardError)")
+            let recorded = try database.database.query(
+                "SELECT version FROM schema_migrations ORDER BY version")
+            let versions = try recorded.rows.map { try $0.decode("version", as: Int.self) }
+            #expect(versions == Array(1...versions.count))
+            // Both exiting 0 is the proof: a file applied twice fails on its CREATE TABLE or on the
+            // schema_migrations primary key, and that process would exit non-zero.
+            #expect(versions.count >= 4)
         }
     }
 
