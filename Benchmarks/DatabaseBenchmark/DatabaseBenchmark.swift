@@ -112,40 +112,12 @@ struct DatabaseBenchmark: AsyncParsableCommand {
 
     /// The same upsert through pgbench (simple protocol, autocommit), transactions per second.
     func pgbenchUpserts(url: String, database: String, transactionsPerClient: Int) throws -> Double {
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("bench-upsert-\(UUID()).sql")
-        try """
-            \\set id random(1, 100000)
-            INSERT INTO bench_devices (id, version, updated_at) VALUES (:id, '15.7.2', now()) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at;
-            """.write(to: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.pgbenchPath())
-        var target = URLComponents(string: url)!
-        target.path = "/" + database
-        process.arguments = [
-            "-n", "-c", "\(clients)", "-j", "\(min(clients, 2))", "-t", "\(transactionsPerClient)",
-            "-f", script.path, target.string!,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-            let tps = Double(line.dropFirst(6).prefix { $0 == "." || $0.isNumber })
-        else { throw ValidationError("pgbench gave no tps line:\n\(text)") }
-        return tps
-    }
-
-    static func pgbenchPath() throws -> String {
-        if let bin = ProcessInfo.processInfo.environment["TEST_PG_BIN"] { return bin + "/pgbench" }
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }).last else {
-            throw ValidationError("pgbench not found")
-        }
-        return "\(root)/\(newest)/bin/pgbench"
+        try Pgbench.transactionsPerSecond(
+            script: """
+                \\set id random(1, 100000)
+                INSERT INTO bench_devices (id, version, updated_at) VALUES (:id, '15.7.2', now()) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at;
+                """,
+            url: url, database: database, clients: clients, transactionsPerClient: transactionsPerClient)
     }
 
     /// 50-row upsert statements (unnest arrays) from `clients` tasks; rows per second.

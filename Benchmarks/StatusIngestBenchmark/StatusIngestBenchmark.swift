@@ -188,42 +188,14 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
 
     /// pgbench single-row upserts of `rowBytes`-byte text rows (prepared, autocommit), transactions/s.
     func pgbenchUpserts(url: String, database: String, rowBytes: Int, transactionsPerClient: Int) throws -> Double {
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("bench-status-\(UUID()).sql")
         let body = String(repeating: "x", count: rowBytes)
-        try """
-        \\set id random(0, \(macs - 1))
-        INSERT INTO bench_status (id, body, updated_at) VALUES (:id, '\(body)', now()) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at;
-        """.write(to: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.pgbenchPath())
-        var target = URLComponents(string: url)!
-        target.path = "/" + database
-        // `-t`, not `-T`: a child of this process inherits a signal mask that blocks SIGALRM.
-        process.arguments = [
-            "-n", "-M", "prepared", "-c", "\(pgbenchClients)", "-j", "\(min(pgbenchClients, 2))",
-            "-t", "\(transactionsPerClient)", "-f", script.path, target.string!,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-            let tps = Double(line.dropFirst(6).prefix { $0 == "." || $0.isNumber })
-        else { throw ValidationError("pgbench gave no tps line:\n\(text)") }
-        return tps
-    }
-
-    static func pgbenchPath() throws -> String {
-        if let bin = ProcessInfo.processInfo.environment["TEST_PG_BIN"] { return bin + "/pgbench" }
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }).last else {
-            throw ValidationError("pgbench not found")
-        }
-        return "\(root)/\(newest)/bin/pgbench"
+        return try Pgbench.transactionsPerSecond(
+            script: """
+                \\set id random(0, \(macs - 1))
+                INSERT INTO bench_status (id, body, updated_at) VALUES (:id, '\(body)', now()) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at;
+                """,
+            url: url, database: database, clients: pgbenchClients, transactionsPerClient: transactionsPerClient,
+            extraArguments: ["-M", "prepared"])
     }
 }
 
