@@ -51,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: Shared modules
@@ -113,12 +115,28 @@ let package = Package(
             path: "Shared/ServiceSupport",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "DeclarativeManagement",
+            dependencies: ["ManagedOSDomain", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/DeclarativeManagement",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FleetStore",
+            dependencies: [
+                "Database", "EventBus", "ManagedOSDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/FleetStore",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Services
         .target(
             name: "LibraryAPIService",
             dependencies: serviceDependencies + [
-                "AppleFeedSnapshots", .product(name: "Crypto", package: "swift-crypto"),
+                "AppleFeedSnapshots", "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/LibraryAPI/Service",
             resources: [.copy("OpenAPI/openapi.json")],
@@ -130,16 +148,36 @@ let package = Package(
             path: "Services/LibraryAPI/Main",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SchedulerService",
+            dependencies: serviceDependencies + [
+                "FleetStore", "DeclarativeManagement", "AppleFeedSnapshots",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Services/Scheduler/Service",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Scheduler",
-            dependencies: serviceDependencies,
-            path: "Services/Scheduler",
+            dependencies: serviceDependencies + ["SchedulerService"],
+            path: "Services/Scheduler/Main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DeclarationPublisherService",
+            dependencies: serviceDependencies + [
+                "FleetStore", "DeclarativeManagement",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Services/DeclarationPublisher/Service",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "DeclarationPublisher",
-            dependencies: serviceDependencies,
-            path: "Services/DeclarationPublisher",
+            dependencies: serviceDependencies + ["DeclarationPublisherService"],
+            path: "Services/DeclarationPublisher/Main",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -154,10 +192,18 @@ let package = Package(
             path: "Services/StatusIngest/Main",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SelfServiceGatewayService",
+            dependencies: serviceDependencies + [
+                "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/SelfServiceGateway/Service",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SelfServiceGateway",
-            dependencies: serviceDependencies,
-            path: "Services/SelfServiceGateway",
+            dependencies: serviceDependencies + ["SelfServiceGatewayService"],
+            path: "Services/SelfServiceGateway/Main",
             swiftSettings: swiftSettings
         ),
 
@@ -240,6 +286,44 @@ let package = Package(
             name: "LibraryAPITests",
             dependencies: serviceTestDependencies + ["LibraryAPIService", "AppleFeedSnapshots"],
             path: "Tests/LibraryAPITests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeclarativeManagementTests",
+            dependencies: [
+                "DeclarativeManagement", "ManagedOSDomain", "AppleFeedSnapshots",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/DeclarativeManagementTests",
+            resources: [.copy("AppleSchemas")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FleetStoreTests",
+            dependencies: ["FleetStore", "Database", "EventBus", "ManagedOSDomain", "AppleFeedSnapshots", "TestSupport"],
+            path: "Tests/FleetStoreTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: serviceTestDependencies + [
+                "SchedulerService", "FleetStore", "DeclarativeManagement", "AppleFeedSnapshots",
+            ],
+            path: "Tests/SchedulerTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeclarationPublisherTests",
+            dependencies: serviceTestDependencies + [
+                "DeclarationPublisherService", "FleetStore", "DeclarativeManagement", "AppleFeedSnapshots",
+            ],
+            path: "Tests/DeclarationPublisherTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SelfServiceGatewayTests",
+            dependencies: serviceTestDependencies + ["SelfServiceGatewayService", "FleetStore", "AppleFeedSnapshots"],
+            path: "Tests/SelfServiceGatewayTests",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -28,7 +28,7 @@ struct BlueprintRoutesTests {
             #expect(updated.json["name"].string == "Sales EU")
             #expect(updated.json["itemIds"].array.isEmpty)
             #expect(
-                try api.count("SELECT count(*) AS n FROM bus_events WHERE topic = 'blueprints' AND entity = $1", [id.lowercased()])
+                try api.count("SELECT count(*) AS n FROM bus_events WHERE topic = 'blueprint' AND entity = $1", [id.lowercased()])
                     == 2)
 
             #expect(try await api.write(.delete, "/v1/blueprints/\(id)").status == .ok)

@@ -31,7 +31,7 @@ struct DeviceRoutesTests {
             #expect(fetched.json["selfServiceCredential"] == .null)
             #expect(fetched.json["modelIdentifier"].string == "Mac15,3")
             #expect(fetched.json["assignedUser"].string == "ada@example.com")
-            #expect(try api.count("SELECT count(*) AS n FROM bus_events WHERE topic = 'devices' AND entity = $1", [id.lowercased()]) == 1)
+            #expect(try api.count("SELECT count(*) AS n FROM bus_events WHERE topic = 'device' AND entity = $1", [id.lowercased()]) == 1)
         }
     }
 

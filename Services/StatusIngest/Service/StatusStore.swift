@@ -169,7 +169,7 @@ public struct StatusStore: Sendable {
         let enrollmentOf = Dictionary(deviceIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         let events = relevantDevices.sorted { $0.uuidString < $1.uuidString }.map { deviceID in
             BusEventDraft(
-                topic: "device", entity: deviceID.postgresText,
+                topic: BusTopic.device, entity: deviceID.postgresText,
                 payload: PostgresJSON(
                     text: JSONValue.object([
                         "source": .string("status"), "enrollmentId": .string(enrollmentOf[deviceID] ?? ""),

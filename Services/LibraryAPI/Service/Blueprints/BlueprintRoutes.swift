@@ -65,7 +65,7 @@ struct BlueprintRoutes: Sendable {
         try AuditLog.record(
             actor: actor, action: action, entityType: "blueprint", entityID: id.postgresText, before: before, after: after,
             on: connection)
-        try BusPublisher.publish([BusEventDraft(topic: "blueprints", entity: id.postgresText)], on: connection)
+        try BusPublisher.publish([BusEventDraft(topic: BusTopic.blueprint, entity: id.postgresText)], on: connection)
         return after
     }
 

@@ -70,7 +70,7 @@ struct DeviceRoutes: Sendable {
         try AuditLog.record(
             actor: actor, action: action, entityType: "device", entityID: id.postgresText, before: before, after: after,
             on: connection)
-        try BusPublisher.publish([BusEventDraft(topic: "devices", entity: id.postgresText)], on: connection)
+        try BusPublisher.publish([BusEventDraft(topic: BusTopic.device, entity: id.postgresText)], on: connection)
         return after
     }
 

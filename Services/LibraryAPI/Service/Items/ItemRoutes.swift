@@ -34,7 +34,7 @@ struct ItemRoutes: Sendable {
             try AuditLog.record(
                 actor: actor, action: "item.create", entityType: "item", entityID: item.id.postgresText,
                 before: ItemDocument?.none, after: view.document, on: connection)
-            try BusPublisher.publish([BusEventDraft(topic: "library", entity: item.id.postgresText)], on: connection)
+            try BusPublisher.publish([BusEventDraft(topic: BusTopic.library, entity: item.id.postgresText)], on: connection)
             return ItemSaveResponse(item: view, warnings: warnings)
         }
         return try JSONBody.response(answer, status: .created)
@@ -74,7 +74,7 @@ struct ItemRoutes: Sendable {
             try AuditLog.record(
                 actor: actor, action: "item.update", entityType: "item", entityID: id.postgresText,
                 before: before.document, after: view.document, on: connection)
-            try BusPublisher.publish([BusEventDraft(topic: "library", entity: id.postgresText)], on: connection)
+            try BusPublisher.publish([BusEventDraft(topic: BusTopic.library, entity: id.postgresText)], on: connection)
             return ItemSaveResponse(item: view, warnings: warnings)
         }
         return try JSONBody.response(answer)
@@ -99,7 +99,7 @@ struct ItemRoutes: Sendable {
             try AuditLog.record(
                 actor: actor, action: "item.delete", entityType: "item", entityID: id.postgresText,
                 before: before.document, after: ItemDocument?.none, on: connection)
-            try BusPublisher.publish([BusEventDraft(topic: "library", entity: id.postgresText)], on: connection)
+            try BusPublisher.publish([BusEventDraft(topic: BusTopic.library, entity: id.postgresText)], on: connection)
             return ItemDeleteResponse(id: id, deleted: true, macsLosingItem: governed)
         }
         return try JSONBody.response(answer)

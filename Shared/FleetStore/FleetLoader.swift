@@ -1,0 +1,76 @@
+// FleetLoader: reads registered Macs with their latest status as FleetMacRecord values.
+
+import Database
+import Foundation
+import ManagedOSDomain
+
+/// Reads `devices` joined with `device_status` and open Self Service requests (0002, 0003, 0008).
+public enum FleetLoader {
+    private static let select = """
+        SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,
+               d.model_identifier AS registered_model, d.registered_at,
+               s.os_version, s.build_version, s.supplemental_build_version, s.supplemental_extra_version,
+               s.model_identifier AS reported_model, s.status_items->>'device.model.family' AS model_family,
+               s.install_state, s.failure_count, s.failure_reason, s.last_received_at,
+               (s.status_items->'management.client-capabilities')::text AS capabilities,
+               (SELECT r.major FROM self_service_requests r
+                 WHERE r.device_id = d.id AND r.state IN ('requested', 'declared', 'downloading', 'prepared',
+                                                          'installing')
+                 ORDER BY r.created_at DESC LIMIT 1) AS self_service_major
+        FROM devices d LEFT JOIN device_status s ON s.device_id = d.id
+        """
+
+    /// The Macs with the given ids (unknown ids are skipped), in id order.
+    public static func macs(ids: [UUID], on connection: DatabaseConnection) throws -> [FleetMacRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try connection.query(
+            select + " WHERE d.id = ANY($1::uuid[]) ORDER BY d.id", [ids]
+        ).rows.map(record)
+    }
+
+    /// Every registered Mac, in id order.
+    public static func allMacs(on connection: DatabaseConnection) throws -> [FleetMacRecord] {
+        try connection.query(select + " ORDER BY d.id").rows.map(record)
+    }
+
+    /// Every Mac that has reported its OS, as save warnings count them.
+    public static func fleet(on connection: DatabaseConnection) throws -> [FleetMac] {
+        try allMacs(on: connection).compactMap(\.fleetMac)
+    }
+
+    private static func record(_ row: Row) throws -> FleetMacRecord {
+        let id: UUID = try row.decode("id")
+        let reportedModel: String? = try row.decodeIfPresent("reported_model")
+        let registeredModel: String? = try row.decodeIfPresent("registered_model")
+        let model = reportedModel ?? registeredModel
+        let hardware = MacHardware(boardID: try row.decodeIfPresent("board_id"), modelIdentifier: model)
+        let tags: [String] = try row.decode("tags")
+        let timeZone: String? = try row.decodeIfPresent("time_zone")
+        var state: MacState? = nil
+        if let versionText: String = try row.decodeIfPresent("os_version"),
+            let version = try? OSVersion(parsing: versionText)
+        {
+            state = MacState(
+                id: id, hardware: hardware, osVersion: version,
+                build: (try row.decodeIfPresent("build_version", as: String.self)).flatMap { try? OSBuild(parsing: $0) },
+                supplementalBuild: (try row.decodeIfPresent("supplemental_build_version", as: String.self))
+                    .flatMap { try? OSBuild(parsing: $0) },
+                supplementalExtraVersion: MacState.normalizedExtraVersion(
+                    try row.decodeIfPresent("supplemental_extra_version")),
+                timeZoneIdentifier: timeZone,
+                installState: (try row.decodeIfPresent("install_state", as: String.self))
+                    .map(SoftwareUpdateInstallState.init(reported:)),
+                failureCount: try row.decodeIfPresent("failure_count") ?? 0,
+                failureReason: try row.decodeIfPresent("failure_reason"),
+                lastReportAt: try row.decodeIfPresent("last_received_at"),
+                selfServiceRequestMajor: try row.decodeIfPresent("self_service_major"))
+        }
+        let attributes = MacAttributes(
+            modelFamily: try row.decodeIfPresent("model_family"), modelIdentifier: model,
+            currentMajor: state?.osVersion.major ?? 0, tags: Set(tags))
+        return FleetMacRecord(
+            deviceID: id, enrollmentID: try row.decode("enrollment_id"), blueprintID: try row.decodeIfPresent("blueprint_id"),
+            registeredAt: try row.decode("registered_at"), attributes: attributes, state: state,
+            clientCapabilitiesJSON: try row.decodeIfPresent("capabilities"))
+    }
+}

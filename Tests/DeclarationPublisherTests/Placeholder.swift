@@ -1,0 +1,1 @@
+// DeclarationPublisherTests: tests arrive with the service's issue.

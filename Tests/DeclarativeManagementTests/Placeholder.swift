@@ -1,0 +1,1 @@
+// DeclarativeManagementTests: tests arrive with the service's issue.

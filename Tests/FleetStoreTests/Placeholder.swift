@@ -1,0 +1,1 @@
+// FleetStoreTests: tests arrive with the service's issue.

@@ -1,0 +1,1 @@
+// SchedulerTests: tests arrive with the service's issue.

@@ -1,0 +1,1 @@
+// SelfServiceGatewayTests: tests arrive with the service's issue.
