@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "FleetStore",
             dependencies: [
-                "Database", "EventBus", "ManagedOSDomain",
+                "Database", "EventBus", "ManagedOSDomain", "DeclarativeManagement",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
