@@ -284,7 +284,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryAPITests",
-            dependencies: serviceTestDependencies + ["LibraryAPIService", "AppleFeedSnapshots"],
+            dependencies: serviceTestDependencies + ["LibraryAPIService", "AppleFeedSnapshots", "FleetStore"],
             path: "Tests/LibraryAPITests",
             swiftSettings: swiftSettings
         ),

@@ -42,6 +42,11 @@ struct AuthTests {
         Route(method: .get, path: "/v1/devices/\(someID)"),
         Route(method: .put, path: "/v1/devices/\(someID)", body: #"{"enrollmentId":"x"}"#),
         Route(method: .delete, path: "/v1/devices/\(someID)"),
+        Route(method: .get, path: "/v1/catalog/releases"),
+        Route(method: .put, path: "/v1/catalog/approvals", body: "{}"),
+        Route(method: .get, path: "/v1/catalog/settings"),
+        Route(method: .put, path: "/v1/catalog/settings", body: "{}"),
+        Route(method: .get, path: "/v1/catalog/sources"),
         Route(method: .get, path: "/v1/audit-log"),
         Route(method: .get, path: "/v1/openapi.json"),
     ]

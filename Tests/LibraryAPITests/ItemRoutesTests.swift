@@ -90,14 +90,17 @@ struct ItemRoutesTests {
         }
     }
 
-    @Test("a manual deadline fewer than 5 days away warns with the number of Macs it forces now")
+    @Test("a manual deadline fewer than 5 days away warns with the number of registered Macs it forces now")
     func warningCountsFleet() async throws {
-        let fleet: LibraryAPIService.FleetProvider = { _ in
-            try ["26.0", "26.0.1", "26.2", "26.5", "15.7"].map {
-                FleetMac(version: try OSVersion(parsing: $0), hardware: MacHardware())
+        try await LibraryAPIHarness.run { api in
+            let connection = try DatabaseConnectionFactory.connect(api)
+            let board = FleetSeeder.boardSupporting(major: 26)
+            var macs = ["26.0", "26.0.1", "26.2", "26.5", "15.7"].enumerated().map { index, version in
+                FleetSeeder.Mac(enrollmentID: "mac-\(index)", boardID: board, osVersion: version)
             }
-        }
-        try await LibraryAPIHarness.run(fleet: fleet) { api in
+            // Registered but never reported: its OS is unknown, so it is not counted.
+            macs.append(FleetSeeder.Mac(enrollmentID: "silent", boardID: board))
+            try FleetSeeder.insert(macs, on: connection)
             let body = Bodies.item([
                 "installationMethod": "\"selfService\"",
                 "versionEnforcement": #"{"mode":"manualMinimum","version":"26.3","deadlineDate":"2026-08-24"}"#,
@@ -108,6 +111,7 @@ struct ItemRoutesTests {
             #expect(warnings.count == 1)
             #expect(warnings.first?["code"].string == "manualDeadlineTooSoon")
             #expect(warnings.first?["field"].string == "versionEnforcement.deadlineDate")
+            // 26.0, 26.0.1 and 26.2 are below 26.3; 26.5 is above; 15.7 is not reached by a Self Service item.
             #expect(warnings.first?["affectedMacCount"].int == 3)
         }
     }

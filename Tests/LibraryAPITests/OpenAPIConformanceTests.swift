@@ -4,6 +4,7 @@
 import Database
 import Foundation
 import HTTPTypes
+import ManagedOSDomain
 import TestSupport
 import Testing
 
@@ -93,6 +94,8 @@ struct OpenAPIConformanceTests {
                 "updateBlueprint": #"{"name":"Docs renamed","itemIds":["\#(item)"]}"#,
                 "registerDevice": #"{"enrollmentId":"docs-2"}"#,
                 "updateDevice": #"{"enrollmentId":"docs","blueprintId":"\#(blueprint)","tags":["a"]}"#,
+                "setReleaseApproval": #"{"releaseId":"\#(LibraryAPIHarness.catalog.releases[0].id)","decision":"held"}"#,
+                "setCatalogSettings": #"{"holdDays":3}"#,
             ]
             for (path, method, operation) in operations {
                 let operationID = operation["operationId"].string ?? "?"

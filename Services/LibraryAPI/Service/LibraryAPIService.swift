@@ -1,7 +1,9 @@
-// LibraryAPIService: the admin REST API's routes (items, blueprints, devices, audit log, OpenAPI) behind token auth.
+// LibraryAPIService: the admin REST API's routes (items, blueprints, assignment maps, devices, catalog,
+// compliance, audit log, OpenAPI) behind token auth.
 
 import AppleFeedSnapshots
 import Database
+import FleetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,38 +12,61 @@ import ServiceSupport
 
 /// The admin API of `library-api`. `addRoutes(to:)` mounts everything under `/v1`, behind
 /// ``TokenAuthMiddleware``; `/healthz` and `/metrics` (added by `ServiceRunner`) stay unauthenticated.
+///
+/// The catalog is read from the database (`catalog_releases`, kept by the scheduler) on every request
+/// that needs it; while that table is empty (a fresh installation before the scheduler's first refresh)
+/// the bundled Apple snapshot stands in, with the database's approval policy. The fleet is always the
+/// database's (`FleetLoader`).
 public struct LibraryAPIService: Sendable {
-    /// The Macs a save warning counts, read on the save's connection.
-    public typealias FleetProvider = @Sendable (DatabaseConnection) throws -> [FleetMac]
-
     /// The database.
     public let pool: ConnectionPool
-    /// The release catalog used for save warnings (until the scheduler stores it, the bundled snapshots).
-    public let catalog: ReleaseCatalog
-    /// The current instant.
+    /// The catalog used while `catalog_releases` is empty.
+    public let fallbackCatalog: ReleaseCatalog
+    /// The current instant (tests pin it).
     public let now: @Sendable () -> Date
-    /// The fleet save warnings count against.
-    public let fleet: FleetProvider
     /// The OpenAPI document served at `/v1/openapi.json`.
     let openAPIDocument: Data
-
-    /// No per-Mac OS version is stored yet (status-ingest's state table is not there), so by default
-    /// warnings are counted against an empty fleet.
-    public static let noFleet: FleetProvider = { _ in [] }
 
     /// Creates the service.
     ///
     /// - Parameters:
-    ///   - catalog: the catalog for warnings; nil loads `AppleFeedSnapshots.defaultCatalog()`.
+    ///   - fallbackCatalog: the catalog while the database has none; nil loads `AppleFeedSnapshots.defaultCatalog()`.
+    ///   - summaryMaxAge: how old a served compliance summary may be (0 computes it on every request).
     public init(
-        pool: ConnectionPool, catalog: ReleaseCatalog? = nil, now: @escaping @Sendable () -> Date = { Date() },
-        fleet: @escaping FleetProvider = LibraryAPIService.noFleet
+        pool: ConnectionPool, fallbackCatalog: ReleaseCatalog? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        summaryMaxAge: Duration = .seconds(5)
     ) throws {
         self.pool = pool
-        self.catalog = try catalog ?? AppleFeedSnapshots.defaultCatalog()
+        self.fallbackCatalog = try fallbackCatalog ?? AppleFeedSnapshots.defaultCatalog()
         self.now = now
-        self.fleet = fleet
         self.openAPIDocument = try OpenAPIRoutes.document()
+    }
+
+    /// The catalog in effect, read on `connection`: the database's, or the fallback with the database's
+    /// approval policy when `catalog_releases` is empty.
+    func catalog(on connection: DatabaseConnection) throws -> CatalogInEffect {
+        if try CatalogStore.isEmpty(on: connection) {
+            var catalog = fallbackCatalog
+            catalog.approvalPolicy = try CatalogStore.approvalPolicy(on: connection)
+            return CatalogInEffect(catalog: catalog, source: .bundledSnapshot)
+        }
+        return CatalogInEffect(catalog: try CatalogStore.load(on: connection), source: .database)
+    }
+
+    /// The catalog, items and blueprints in effect, read on `connection`.
+    func configuration(on connection: DatabaseConnection) throws -> FleetConfiguration {
+        FleetConfiguration(
+            catalog: try catalog(on: connection).catalog, items: try AssignmentStore.items(on: connection),
+            blueprints: try AssignmentStore.blueprints(on: connection))
+    }
+
+    /// Save warnings for `item` counted against every Mac that has reported its OS.
+    func warnings(for item: ManagedOSItem, previous: ManagedOSItem?, on connection: DatabaseConnection) throws
+        -> [ItemSaveWarning]
+    {
+        ItemValidator.warnings(
+            for: item, previous: previous, fleet: try FleetLoader.fleet(on: connection),
+            catalog: try catalog(on: connection).catalog, now: now())
     }
 
     /// Adds every `/v1` route to `router`.
@@ -50,8 +75,13 @@ public struct LibraryAPIService: Sendable {
             .add(middleware: LibraryProblemMiddleware())
             .add(middleware: TokenAuthMiddleware(pool: pool))
         ItemRoutes(service: self).add(to: v1)
+        // TODO PreviewRoutes(service: self).add(to: v1)
         BlueprintRoutes(pool: pool).add(to: v1)
+        // TODO AssignmentMapRoutes(pool: pool).add(to: v1)
         DeviceRoutes(pool: pool).add(to: v1)
+        // TODO DeviceDetailRoutes(pool: pool).add(to: v1)
+        CatalogRoutes(service: self).add(to: v1)
+        // TODO ComplianceRoutes(service: self).add(to: v1)
         AuditRoutes(pool: pool).add(to: v1)
         OpenAPIRoutes(document: openAPIDocument).add(to: v1)
     }

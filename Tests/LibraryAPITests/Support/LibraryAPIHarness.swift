@@ -35,8 +35,7 @@ struct LibraryAPIHarness: Sendable {
 
     /// Creates a database, tokens and the app, runs `body` and drops the database.
     static func run(
-        fleet: @escaping LibraryAPIService.FleetProvider = LibraryAPIService.noFleet,
-        _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void
+        summaryMaxAge: Duration = .zero, _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
         let pool = database.makePool()
@@ -44,7 +43,8 @@ struct LibraryAPIHarness: Sendable {
             let connection = try DatabaseConnection.connect(database.configuration)
             let readToken = try TokenStore.create(name: "reader", scopes: [.read], on: connection)
             let writeToken = try TokenStore.create(name: "writer", scopes: [.write], on: connection)
-            let service = try LibraryAPIService(pool: pool, catalog: catalog, now: { now }, fleet: fleet)
+            let service = try LibraryAPIService(
+                pool: pool, fallbackCatalog: catalog, now: { now }, summaryMaxAge: summaryMaxAge)
             let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
             service.addRoutes(to: router)
             let app = Application(router: router)
@@ -90,7 +90,10 @@ struct LibraryAPIHarness: Sendable {
 
     /// Every library-api table's rows as text, to prove a failed request changed nothing.
     func snapshot() throws -> [String] {
-        try ["items", "blueprints", "blueprint_items", "devices", "audit_log", "bus_events", "api_tokens"].map {
+        try [
+            "items", "blueprints", "blueprint_items", "assignment_map_items", "devices", "audit_log", "bus_events",
+            "api_tokens", "catalog_release_overrides", "catalog_settings", "mac_plans",
+        ].map {
             table in
             try database.query(
                 "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM \(table) t"

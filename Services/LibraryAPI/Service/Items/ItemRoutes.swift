@@ -28,9 +28,7 @@ struct ItemRoutes: Sendable {
         let answer = try await service.pool.withTransaction { connection in
             try ItemStore.insert(item, on: connection)
             let view = try ItemStore.fetch(item.id, on: connection)!
-            let warnings = ItemValidator.warnings(
-                for: item, previous: nil, fleet: try service.fleet(connection), catalog: service.catalog,
-                now: service.now())
+            let warnings = try service.warnings(for: item, previous: nil, on: connection)
             try AuditLog.record(
                 actor: actor, action: "item.create", entityType: "item", entityID: item.id.postgresText,
                 before: ItemDocument?.none, after: view.document, on: connection)
@@ -68,9 +66,7 @@ struct ItemRoutes: Sendable {
             else { throw LibraryProblem.notFound("library item", id: id.postgresText) }
             try ItemStore.update(item, on: connection)
             let view = try ItemStore.fetch(id, on: connection)!
-            let warnings = ItemValidator.warnings(
-                for: item, previous: previous, fleet: try service.fleet(connection), catalog: service.catalog,
-                now: service.now())
+            let warnings = try service.warnings(for: item, previous: previous, on: connection)
             try AuditLog.record(
                 actor: actor, action: "item.update", entityType: "item", entityID: id.postgresText,
                 before: before.document, after: view.document, on: connection)
