@@ -93,6 +93,19 @@ public struct ServiceRunner: Sendable {
     /// A one-shot command: the pool is used without its background service and closed at the end. Each
     /// migration runs in its own transaction, so a `migrate` killed half-way leaves no partial file applied.
     /// - Throws: `ExitCode.failure` after logging why, when a migration fails.
+    /// Runs a one-off command body with a connection pool to the configured database, closing it after.
+    public func withPool<T: Sendable>(_ body: (ConnectionPool) async throws -> T) async throws -> T {
+        let pool = ConnectionPool(configuration: configuration.database, logger: logger)
+        do {
+            let value = try await body(pool)
+            await pool.close()
+            return value
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
     public func migrate() async throws {
         logger.info(
             "migration starting",

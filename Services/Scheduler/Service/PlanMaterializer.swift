@@ -1,0 +1,142 @@
+// PlanMaterializer: evaluates the queued Macs in batches and writes what changed — plans, declaration
+// sets (with their DeclarativeManagement command) and legacy commands — each batch in one transaction.
+
+import Database
+import DeclarativeManagement
+import EventBus
+import FleetStore
+import Foundation
+import Logging
+import ManagedOSDomain
+import Metrics
+
+/// Drains `evaluation_queue`. A batch that is interrupted (crash, lost leadership) rolls back and its Macs
+/// stay queued, so whoever drains next produces the same result as an uninterrupted run.
+public struct PlanMaterializer: Sendable {
+    /// What one drain did.
+    public struct Report: Sendable, Equatable {
+        /// Macs evaluated.
+        public var evaluated = 0
+        /// Macs whose plan changed (rows written, plan events published).
+        public var plansChanged = 0
+        /// Macs whose declaration set changed.
+        public var declarationSetsChanged = 0
+        /// Legacy commands queued.
+        public var legacyCommandsQueued = 0
+    }
+
+    private let pool: ConnectionPool
+    private let batchSize: Int
+    private let stalenessLimit: TimeInterval
+    private let logger: Logger
+
+    public init(pool: ConnectionPool, batchSize: Int, stalenessDays: Int, logger: Logger) {
+        self.pool = pool
+        self.batchSize = batchSize
+        self.stalenessLimit = TimeInterval(stalenessDays) * 86_400
+        self.logger = logger
+    }
+
+    /// Evaluates queued Macs at `now` until the queue is empty (or only holds Macs another drainer holds).
+    @discardableResult
+    public func drain(now: Date) async throws -> Report {
+        var report = Report()
+        let configuration = try await pool.withTransaction { try FleetConfiguration.load(on: $0) }
+        while true {
+            let batch = try await pool.withTransaction { connection in
+                try self.evaluateBatch(configuration: configuration, now: now, on: connection)
+            }
+            report.evaluated += batch.evaluated
+            report.plansChanged += batch.plansChanged
+            report.declarationSetsChanged += batch.declarationSetsChanged
+            report.legacyCommandsQueued += batch.legacyCommandsQueued
+            if batch.evaluated == 0 { break }
+        }
+        if report.evaluated > 0 {
+            Counter(label: "scheduler_evaluations_total").increment(by: report.evaluated)
+            Counter(label: "scheduler_plans_changed_total").increment(by: report.plansChanged)
+            logger.debug("evaluation drained", metadata: [
+                "evaluated": "\(report.evaluated)", "plans.changed": "\(report.plansChanged)",
+                "declarations.changed": "\(report.declarationSetsChanged)",
+            ])
+        }
+        return report
+    }
+
+    /// Evaluates one batch of queued Macs inside the caller's transaction.
+    func evaluateBatch(configuration: FleetConfiguration, now: Date, on connection: DatabaseConnection) throws -> Report {
+        let ids: [UUID] = try connection.query(
+            """
+            SELECT device_id FROM evaluation_queue ORDER BY enqueued_at, device_id LIMIT $1
+            FOR UPDATE SKIP LOCKED
+            """, [batchSize]
+        ).rows.map { try $0.decode("device_id") }
+        guard !ids.isEmpty else { return Report() }
+        var report = Report()
+        let macs = try FleetLoader.macs(ids: ids, on: connection)
+        let evaluator = MacEvaluator(catalog: configuration.catalog, now: now, stalenessLimit: stalenessLimit)
+        var plans: [UUID: MacPlan] = [:]
+        var reached: [UUID: [UUID]] = [:]
+        for mac in macs {
+            guard let state = mac.state else { continue }
+            let itemIDs = configuration.itemIDs(for: mac)
+            plans[mac.deviceID] = evaluator.evaluate(mac: state, items: itemIDs.compactMap { configuration.items[$0] })
+            reached[mac.deviceID] = itemIDs
+        }
+        // Overdue Macs keep the "now" they were first declared with (no churn while they stay overdue).
+        let overdue = plans.values.filter { $0.osEnforcement?.obligation.isOverdue == true
+            || $0.bsiEnforcement?.obligation.isOverdue == true }.map(\.macID)
+        if !overdue.isEmpty {
+            for row in try connection.query(
+                "SELECT device_id, plan::text AS plan FROM mac_plans WHERE device_id = ANY($1::uuid[])", [overdue]
+            ).rows {
+                let id: UUID = try row.decode("device_id")
+                let previous = try? PostgresJSON(text: try row.decode("plan")).decode(MacPlan.self)
+                plans[id] = plans[id]?.keepingDeclaredDeadlines(of: previous)
+            }
+        }
+        let entries = macs.compactMap { mac in
+            plans[mac.deviceID].map { PlanStore.Entry(plan: $0, itemIDs: reached[mac.deviceID] ?? []) }
+        }
+        report.evaluated = ids.count
+        let changed = try PlanStore.write(entries, on: connection)
+        report.plansChanged = changed.count
+
+        var currentTokens: [UUID: String] = [:]
+        for row in try connection.query(
+            "SELECT device_id, declarations_token FROM declaration_sets WHERE device_id = ANY($1::uuid[])", [ids]
+        ).rows {
+            currentTokens[try row.decode("device_id")] = try row.decode("declarations_token")
+        }
+        for mac in macs {
+            let set = DeclarationSetBuilder.build(
+                plan: plans[mac.deviceID],
+                target: DeclarationTarget(
+                    deviceID: mac.deviceID, osVersion: mac.state?.osVersion,
+                    capabilities: ClientCapabilities(json: mac.clientCapabilitiesJSON),
+                    supplementalBuild: mac.state?.supplementalBuild),
+                items: configuration.items, changedAt: now)
+            guard currentTokens[mac.deviceID] != set.declarationsToken else { continue }
+            if try replaceDeclarationSet(mac, set, connection) { report.declarationSetsChanged += 1 }
+        }
+        let enrollments = Dictionary(uniqueKeysWithValues: macs.map { ($0.deviceID, $0.enrollmentID) })
+        for id in changed {
+            guard let plan = plans[id], let enrollment = enrollments[id] else { continue }
+            report.legacyCommandsQueued += try LegacyCommandPlanner.queue(for: plan, enrollmentID: enrollment, on: connection)
+        }
+        if !changed.isEmpty {
+            try BusPublisher.publish(
+                try changed.map { id in
+                    BusEventDraft(
+                        topic: BusTopic.plan, entity: id.postgresText,
+                        payload: try PostgresJSON(encoding: ["compliance": plans[id]?.compliance.status.rawValue ?? ""]))
+                },
+                on: connection)
+        }
+        try connection.execute("DELETE FROM evaluation_queue WHERE device_id = ANY($1::uuid[])", [ids])
+        return report
+    }
+
+    // TEMPORARY until DeclarationSetStore lands.
+    private func replaceDeclarationSet(_ mac: FleetMacRecord, _ set: DeclarationSet, _ connection: DatabaseConnection) throws -> Bool { false }
+}

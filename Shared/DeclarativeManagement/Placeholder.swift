@@ -1,2 +1,0 @@
-// DeclarativeManagement: DDM declarations built from a Mac's plan (being built).
-public enum DeclarativeManagementModule {}

@@ -1,1 +1,0 @@
-// DeclarativeManagementTests: tests arrive with the service's issue.

@@ -1,1 +1,0 @@
-// SchedulerTests: tests arrive with the service's issue.
