@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
         .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
         .executable(name: "managed-os-bench-status-ingest", targets: ["StatusIngestBenchmark"]),
+        .executable(name: "managed-os-bench-self-service", targets: ["SelfServiceGatewayBenchmark"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
     ],
     dependencies: [
@@ -244,6 +245,18 @@ let package = Package(
             path: "Benchmarks/StatusIngestBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "SelfServiceGatewayBenchmark",
+            dependencies: [
+                "Database", "BenchmarkSupport", "ManagedOSDomain", "SelfServiceGatewayService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SelfServiceGatewayBenchmark",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .testTarget(
@@ -270,8 +283,9 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Database", "TestSupport", "ServiceSupport",
+                "Database", "TestSupport", "ServiceSupport", "ManagedOSDomain", "FleetStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/ServiceTests",
             swiftSettings: swiftSettings
@@ -322,7 +336,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfServiceGatewayTests",
-            dependencies: serviceTestDependencies + ["SelfServiceGatewayService", "FleetStore", "AppleFeedSnapshots"],
+            dependencies: serviceTestDependencies + [
+                "SelfServiceGatewayService", "FleetStore", "AppleFeedSnapshots", "StatusIngestService",
+            ],
             path: "Tests/SelfServiceGatewayTests",
             swiftSettings: swiftSettings
         ),
