@@ -41,6 +41,15 @@ struct SchedulerEvaluationTests {
             // 3 days and 3 hours ahead shows as 4.
             #expect(pending.daysRemaining == 4)
             #expect(try harness.plan(elsewhere)?.osEnforcement == nil)
+            // What the Mac is told: a 15.7.9 enforcement with the local deadline, and one queued
+            // DeclarativeManagement command carrying the new token.
+            let enforcement = try harness.database.query(
+                "SELECT body FROM declarations WHERE device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'",
+                [onPrevious]).first?.decode("body", as: String.self)
+            #expect(enforcement?.contains("\"TargetOSVersion\":\"15.7.9\"") == true)
+            #expect(enforcement?.contains("\"TargetLocalDateTime\":\"2026-08-13T17:00:00\"") == true)
+            #expect(try harness.count("command_outbox", "device_id = $1::uuid AND request_type = 'DeclarativeManagement' AND state = 'queued'", [onPrevious]) == 1)
+            #expect(try harness.count("declarations", "device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'", [elsewhere]) == 0)
 
             // Half an hour after the deadline, the timer alone makes the Mac overdue.
             harness.clock.set(deadline.addingTimeInterval(1800))
@@ -56,6 +65,7 @@ struct SchedulerEvaluationTests {
             let done = try #require(try harness.plan(onPrevious))
             #expect(done.compliance == .compliant)
             #expect(done.osEnforcement == nil)
+            #expect(try harness.count("declarations", "device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'", [onPrevious]) == 0)
         } catch {
             await harness.close()
             throw error

@@ -117,7 +117,11 @@ public struct PlanMaterializer: Sendable {
                     supplementalBuild: mac.state?.supplementalBuild),
                 items: configuration.items, changedAt: now)
             guard currentTokens[mac.deviceID] != set.declarationsToken else { continue }
-            if try replaceDeclarationSet(mac, set, connection) { report.declarationSetsChanged += 1 }
+            if try DeclarationSetStore.replace(
+                deviceID: mac.deviceID, enrollmentID: mac.enrollmentID, set: set, on: connection)
+            {
+                report.declarationSetsChanged += 1
+            }
         }
         let enrollments = Dictionary(uniqueKeysWithValues: macs.map { ($0.deviceID, $0.enrollmentID) })
         for id in changed {
@@ -136,7 +140,4 @@ public struct PlanMaterializer: Sendable {
         try connection.execute("DELETE FROM evaluation_queue WHERE device_id = ANY($1::uuid[])", [ids])
         return report
     }
-
-    // TEMPORARY until DeclarationSetStore lands.
-    private func replaceDeclarationSet(_ mac: FleetMacRecord, _ set: DeclarationSet, _ connection: DatabaseConnection) throws -> Bool { false }
 }
