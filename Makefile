@@ -4,7 +4,7 @@
 SWIFT ?= swift
 FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
-.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest format lint
+.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler format lint
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
@@ -21,7 +21,7 @@ run:
 	scripts/run-local.sh
 
 ## bench: every benchmark; each rewrites its own section of BENCHMARKS.md
-bench: bench-db bench-evaluation bench-status-ingest
+bench: bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler
 
 ## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
@@ -40,6 +40,12 @@ bench-status-ingest:
 	$(SWIFT) build -c release --product managed-os-bench-status-ingest
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-status-ingest --markdown BENCHMARKS.md
 
+## bench-self-service: GET /v1/me/updates req/s and p50/p99 for a 100,000-Mac fleet beside /healthz (release build)
+bench-self-service:
+	scripts/install-dependencies.sh
+	$(SWIFT) build -c release --product managed-os-bench-self-service
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-self-service --markdown BENCHMARKS.md
+
 ## format: rewrite sources with the checked-in .swift-format
 format:
 	$(SWIFT) format format --in-place --parallel -r $(FORMAT_PATHS)
@@ -47,3 +53,9 @@ format:
 ## lint: fail on any formatting difference
 lint:
 	$(SWIFT) format lint --strict --parallel -r $(FORMAT_PATHS)
+
+## bench-scheduler: 100,000 Macs — new release and blueprint-wide change until every plan is written (release build)
+bench-scheduler:
+	scripts/install-dependencies.sh
+	$(SWIFT) build -c release --product managed-os-bench-scheduler
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-scheduler --markdown BENCHMARKS.md

@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
         .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
         .executable(name: "managed-os-bench-status-ingest", targets: ["StatusIngestBenchmark"]),
+        .executable(name: "managed-os-bench-scheduler", targets: ["SchedulerBenchmark"]),
         .executable(name: "managed-os-bench-self-service", targets: ["SelfServiceGatewayBenchmark"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
     ],
@@ -255,6 +256,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/SelfServiceGatewayBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "SchedulerBenchmark",
+            dependencies: [
+                "Database", "EventBus", "ManagedOSDomain", "AppleFeedSnapshots", "BenchmarkSupport", "SchedulerService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SchedulerBenchmark",
             swiftSettings: swiftSettings
         ),
 

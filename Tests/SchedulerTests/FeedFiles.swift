@@ -22,34 +22,12 @@ struct FeedFiles {
 
     /// Writes both bundled feeds, leaving out every entry of `withoutVersion` when given.
     func write(withoutVersion version: String? = nil) throws {
-        var gdmf = try JSONSerialization.jsonObject(with: AppleFeedSnapshots.gdmfCached()) as! [String: Any]
-        var sofa = try JSONSerialization.jsonObject(with: AppleFeedSnapshots.sofaV2()) as! [String: Any]
-        if let version {
-            var data = gdmf["data"] as! [String: Any]
-            for (key, value) in data {
-                guard var platforms = value as? [String: Any], let mac = platforms["macOS"] as? [[String: Any]] else {
-                    continue
-                }
-                platforms["macOS"] = mac.filter { $0["ProductVersion"] as? String != version }
-                data[key] = platforms
+        let feeds =
+            if let version { try AppleFeedSnapshots.feeds(withoutVersion: version) } else {
+                (gdmf: try AppleFeedSnapshots.gdmfCached(), sofa: try AppleFeedSnapshots.sofaV2())
             }
-            gdmf["data"] = data
-            var groups = sofa["OSVersions"] as! [[String: Any]]
-            for index in groups.indices {
-                var releases = groups[index]["SecurityReleases"] as! [[String: Any]]
-                releases.removeAll { $0["ProductVersion"] as? String == version }
-                groups[index]["SecurityReleases"] = releases
-                if var latest = groups[index]["Latest"] as? [String: Any], latest["ProductVersion"] as? String == version,
-                    let newest = releases.first
-                {
-                    for key in ["ProductVersion", "Build", "ReleaseDate", "ExpirationDate"] { latest[key] = newest[key] }
-                    groups[index]["Latest"] = latest
-                }
-            }
-            sofa["OSVersions"] = groups
-        }
-        try JSONSerialization.data(withJSONObject: gdmf).write(to: URL(fileURLWithPath: gdmfPath))
-        try JSONSerialization.data(withJSONObject: sofa).write(to: URL(fileURLWithPath: sofaPath))
+        try feeds.gdmf.write(to: URL(fileURLWithPath: gdmfPath))
+        try feeds.sofa.write(to: URL(fileURLWithPath: sofaPath))
     }
 
     /// Overwrites one feed file with raw bytes.

@@ -2,7 +2,6 @@
 
 import Database
 import DeclarativeManagement
-import EventBus
 import Foundation
 import ManagedOSDomain
 
@@ -16,7 +15,7 @@ enum LegacyCommandPlanner {
     static let downloadAction = "DownloadOnly"
 
     /// Queues the commands `plan` calls for (nothing for DDM Macs or without a legacy enforcement).
-    /// Returns how many commands were newly queued.
+    /// Returns how many commands were newly queued (the caller publishes the `command` event).
     @discardableResult
     static func queue(for plan: MacPlan, enrollmentID: String, on connection: DatabaseConnection) throws -> Int {
         guard plan.isLegacy, let enforcement = plan.osEnforcement, enforcement.channel == .legacyCommands else {
@@ -35,9 +34,6 @@ enum LegacyCommandPlanner {
                 """,
                 [plan.macID, enrollmentID, command.commandUUID, command.plist,
                  "ScheduleOSUpdate:\(plan.macID.uuidString):\(version):\(action)", max(notBefore, plan.evaluatedAt)])
-        }
-        if queued > 0 {
-            try BusPublisher.publish(BusEventDraft(topic: BusTopic.command, entity: plan.macID.postgresText), on: connection)
         }
         return queued
     }

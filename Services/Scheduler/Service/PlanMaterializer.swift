@@ -23,6 +23,8 @@ public struct PlanMaterializer: Sendable {
         public var declarationSetsChanged = 0
         /// Legacy commands queued.
         public var legacyCommandsQueued = 0
+
+        public init() {}
     }
 
     private let pool: ConnectionPool
@@ -102,42 +104,46 @@ public struct PlanMaterializer: Sendable {
         let changed = try PlanStore.write(entries, on: connection)
         report.plansChanged = changed.count
 
-        var currentTokens: [UUID: String] = [:]
-        for row in try connection.query(
-            "SELECT device_id, declarations_token FROM declaration_sets WHERE device_id = ANY($1::uuid[])", [ids]
-        ).rows {
-            currentTokens[try row.decode("device_id")] = try row.decode("declarations_token")
+        let replacements = macs.map { mac in
+            DeclarationSetStore.Replacement(
+                deviceID: mac.deviceID, enrollmentID: mac.enrollmentID,
+                set: DeclarationSetBuilder.build(
+                    plan: plans[mac.deviceID],
+                    target: DeclarationTarget(
+                        deviceID: mac.deviceID, osVersion: mac.state?.osVersion,
+                        capabilities: ClientCapabilities(json: mac.clientCapabilitiesJSON),
+                        supplementalBuild: mac.state?.supplementalBuild),
+                    items: configuration.items, changedAt: now))
         }
-        for mac in macs {
-            let set = DeclarationSetBuilder.build(
-                plan: plans[mac.deviceID],
-                target: DeclarationTarget(
-                    deviceID: mac.deviceID, osVersion: mac.state?.osVersion,
-                    capabilities: ClientCapabilities(json: mac.clientCapabilitiesJSON),
-                    supplementalBuild: mac.state?.supplementalBuild),
-                items: configuration.items, changedAt: now)
-            guard currentTokens[mac.deviceID] != set.declarationsToken else { continue }
-            if try DeclarationSetStore.replace(
-                deviceID: mac.deviceID, enrollmentID: mac.enrollmentID, set: set, on: connection)
-            {
-                report.declarationSetsChanged += 1
-            }
-        }
+        let changedSets = try DeclarationSetStore.replaceChanged(replacements, on: connection)
+        report.declarationSetsChanged = changedSets.count
+
+        var commandDevices = changedSets
         let enrollments = Dictionary(uniqueKeysWithValues: macs.map { ($0.deviceID, $0.enrollmentID) })
         for id in changed {
             guard let plan = plans[id], let enrollment = enrollments[id] else { continue }
-            report.legacyCommandsQueued += try LegacyCommandPlanner.queue(for: plan, enrollmentID: enrollment, on: connection)
-        }
-        if !changed.isEmpty {
-            try BusPublisher.publish(
-                try changed.map { id in
-                    BusEventDraft(
-                        topic: BusTopic.plan, entity: id.postgresText,
-                        payload: try PostgresJSON(encoding: ["compliance": plans[id]?.compliance.status.rawValue ?? ""]))
-                },
-                on: connection)
+            let queued = try LegacyCommandPlanner.queue(for: plan, enrollmentID: enrollment, on: connection)
+            report.legacyCommandsQueued += queued
+            if queued > 0 { commandDevices.append(id) }
         }
         try connection.execute("DELETE FROM evaluation_queue WHERE device_id = ANY($1::uuid[])", [ids])
+
+        // Publish last: the bus order lock is then held only until this commit.
+        let tokens = Dictionary(uniqueKeysWithValues: replacements.map { ($0.deviceID, $0.set.declarationsToken) })
+        var planEvents: [BusEventDraft] = []
+        for id in Set(changed).union(changedSets).sorted(by: { $0.uuidString < $1.uuidString }) {
+            planEvents.append(
+                BusEventDraft(
+                    topic: BusTopic.plan, entity: id.postgresText,
+                    payload: try PostgresJSON(encoding: [
+                        "compliance": plans[id]?.compliance.status.rawValue ?? ComplianceStatus.unknown.rawValue,
+                        "declarationsToken": tokens[id] ?? "",
+                    ])))
+        }
+        let commandEvents = Set(commandDevices).sorted(by: { $0.uuidString < $1.uuidString }).map {
+            BusEventDraft(topic: BusTopic.command, entity: $0.postgresText)
+        }
+        try BusPublisher.publish(planEvents + commandEvents, on: connection)
         return report
     }
 }

@@ -1,1 +1,0 @@
-// DeclarationPublisherTests: tests arrive with the service's issue.
