@@ -1,7 +1,10 @@
-// DeclarationPublisher: entry point of `declaration-publisher`, the DDM endpoints the MDM server forwards check-ins to.
-// This issue gives it only the common start-up, `/healthz`, `/metrics` and graceful shutdown.
+// DeclarationPublisher: entry point of `declaration-publisher`, the DDM endpoints the MDM server forwards
+// check-ins to, and the outbox delivery to the MDM server. The parts live in DeclarationPublisherService.
 
 import ArgumentParser
+import DeclarationPublisherService
+import Logging
+import ServiceLifecycle
 import ServiceSupport
 
 /// `declaration-publisher`: the DDM endpoints the MDM server forwards check-ins to.
@@ -18,9 +21,24 @@ struct DeclarationPublisher: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serves the DDM endpoints (the default).")
 
         func run() async throws {
-            try await ServiceRunner(.declarationPublisher).serve { _, _ in
-                // The DDM routes (tokens, declaration-items, declaration/…) arrive with the DDM issue.
+            let runner = try ServiceRunner(.declarationPublisher)
+            let settings: DeclarationPublisherSettings
+            do {
+                settings = try DeclarationPublisherSettings(environment: .process)
+            } catch {
+                runner.logger.critical(
+                    "invalid configuration", metadata: ["config.problems": .string(error.description)])
+                throw ServiceRunner.configurationErrorExitCode
             }
+            var service: DeclarationPublisherService?
+            try await runner.serve(
+                routes: { router, resources in
+                    let built = DeclarationPublisherService(
+                        pool: resources.pool, settings: settings, logger: resources.logger)
+                    built.routes.add(to: router)
+                    service = built
+                },
+                services: { _ in service?.services ?? [] })
         }
     }
 

@@ -1,0 +1,57 @@
+// DeclarationPublisherService: builds declaration-publisher's routes and workers from the shared resources.
+
+import Database
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import ServiceSupport
+
+/// declaration-publisher's parts: the per-replica cache and its invalidator, the DDM routes over them, and
+/// the outbox delivery.
+public struct DeclarationPublisherService: Sendable {
+    /// The replica's cache of each Mac's answers.
+    public let cache: DeclarationSetCache
+    /// Keeps the cache true to the bus (a `Service`).
+    public let invalidator: DeclarationCacheInvalidator
+    /// Delivers outbox commands (a `Service`).
+    public let delivery: CommandDeliveryService
+    /// The DDM routes.
+    public let routes: DDMRoutes
+
+    /// Builds the parts over `pool`.
+    public init(
+        pool: ConnectionPool, settings: DeclarationPublisherSettings, logger: Logger,
+        invalidationInterval: Duration = .seconds(2)
+    ) {
+        cache = DeclarationSetCache(capacity: settings.cacheMaximumMacs)
+        invalidator = DeclarationCacheInvalidator(
+            pool: pool, cache: cache, idleInterval: invalidationInterval, logger: logger)
+        delivery = CommandDeliveryService(pool: pool, settings: settings, logger: logger)
+        routes = DDMRoutes(
+            provider: DeclarationSetProvider(pool: pool, cache: cache),
+            verifier: settings.hmacKey.map { DDMSignatureVerifier(key: $0) })
+    }
+
+    /// The long-running workers.
+    public var services: [any Service] { [invalidator, delivery] }
+
+    /// A complete application (standard router, `/healthz`, `/metrics`, DDM routes, workers), as
+    /// `declaration-publisher serve` runs it; used by tests and the benchmark.
+    public static func makeApplication(
+        pool: ConnectionPool, settings: DeclarationPublisherSettings, logger: Logger, port: Int = 0,
+        invalidationInterval: Duration = .seconds(2),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> (service: DeclarationPublisherService, application: some ApplicationProtocol) {
+        let service = DeclarationPublisherService(
+            pool: pool, settings: settings, logger: logger, invalidationInterval: invalidationInterval)
+        let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
+        service.routes.add(to: router)
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            services: service.services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+        return (service, application)
+    }
+}

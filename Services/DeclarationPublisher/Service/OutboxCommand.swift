@@ -1,0 +1,21 @@
+// OutboxCommand: one claimed row of `command_outbox`, on its way to the MDM server.
+
+import Foundation
+
+/// A command claimed for delivery.
+public struct OutboxCommand: Sendable, Hashable {
+    /// `command_outbox.id`.
+    public var id: Int64
+    /// The Mac.
+    public var deviceID: UUID
+    /// Its enrollment id at the MDM server.
+    public var enrollmentID: String
+    /// `CommandUUID`, as claimed: a coalesced update changes it, which tells delivery to send again.
+    public var commandUUID: UUID
+    /// `RequestType`.
+    public var requestType: String
+    /// The command plist.
+    public var payload: String
+    /// Attempts including this one.
+    public var attempts: Int
+}

@@ -1,0 +1,165 @@
+// DeclarationSetStore: writes each Mac's DDM declaration set (and the sync command it needs) and reads it back.
+
+import Database
+import DeclarativeManagement
+import EventBus
+import Foundation
+
+/// The `declaration_sets` / `declarations` tables (migration 0006) and the `DeclarativeManagement` commands
+/// queued in `command_outbox` when a set changes.
+///
+/// Contract for writers (the scheduler): after evaluating a Mac, build its set with `DeclarationSetBuilder`
+/// and call `replace` on the same transaction as the plan write. `replace` is a no-op (returns false, writes
+/// and publishes nothing) when the Mac's stored `DeclarationsToken` already equals the set's, so calling it
+/// after every evaluation is cheap and never re-pushes an unchanged set.
+public enum DeclarationSetStore {
+    /// Stores `set` as the Mac's declaration set when its token differs from the stored one. In the same
+    /// transaction it queues one `DeclarativeManagement` command (coalesced per Mac: while one is still
+    /// queued, its payload is replaced with the latest tokens instead of adding another) and publishes a
+    /// `plan` event (entity: device id, payload `{"declarationsToken": …}`) and a `command` event.
+    ///
+    /// The stored change instant (the `tokens` Timestamp) is `set.changedAt` truncated to the second, moved
+    /// one second past the previous one if it is not later, so the Timestamp grows with every change.
+    ///
+    /// Runs in the caller's transaction when there is one, else in its own. Returns whether it wrote.
+    @discardableResult
+    public static func replace(
+        deviceID: UUID, enrollmentID: String, set: DeclarationSet, on connection: DatabaseConnection
+    ) throws -> Bool {
+        if connection.isInTransaction {
+            return try write(deviceID: deviceID, enrollmentID: enrollmentID, set: set, on: connection)
+        }
+        return try connection.withTransaction {
+            try write(deviceID: deviceID, enrollmentID: enrollmentID, set: set, on: $0)
+        }
+    }
+
+    private static func write(
+        deviceID: UUID, enrollmentID: String, set: DeclarationSet, on connection: DatabaseConnection
+    ) throws -> Bool {
+        let current = try connection.query(
+            "SELECT declarations_token, updated_at FROM declaration_sets WHERE device_id = $1 FOR UPDATE", [deviceID]
+        ).first
+        if let current, try current.decode("declarations_token", as: String.self) == set.declarationsToken {
+            return false
+        }
+        var changedAt = Date(timeIntervalSince1970: set.changedAt.timeIntervalSince1970.rounded(.down))
+        if let previous = try current?.decode("updated_at", as: Date.self), changedAt <= previous {
+            changedAt = Date(timeIntervalSince1970: previous.timeIntervalSince1970.rounded(.down) + 1)
+        }
+        try connection.execute(
+            """
+            INSERT INTO declaration_sets (device_id, declarations_token, manifest, updated_at)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (device_id) DO UPDATE
+            SET declarations_token = EXCLUDED.declarations_token, manifest = EXCLUDED.manifest,
+                updated_at = EXCLUDED.updated_at
+            """, [deviceID, set.declarationsToken, set.manifestJSON, changedAt])
+        try connection.execute("DELETE FROM declarations WHERE device_id = $1", [deviceID])
+        if !set.declarations.isEmpty {
+            try connection.execute(
+                """
+                INSERT INTO declarations (device_id, kind, identifier, server_token, body)
+                SELECT $1, kind, identifier, server_token, body
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS d(kind, identifier, server_token, body)
+                """,
+                [
+                    deviceID, set.declarations.map(\.kind.rawValue), set.declarations.map(\.identifier),
+                    set.declarations.map(\.serverToken), set.declarations.map(\.body),
+                ])
+        }
+        let command = MDMCommand.declarativeManagement(
+            tokensJSON: DeclarationSet.tokensJSON(declarationsToken: set.declarationsToken, timestamp: changedAt),
+            commandUUID: UUID())
+        try connection.execute(
+            """
+            INSERT INTO command_outbox (device_id, enrollment_id, command_uuid, request_type, payload, coalesce_key)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (coalesce_key) WHERE state = 'queued' AND coalesce_key IS NOT NULL DO UPDATE
+            SET payload = EXCLUDED.payload, command_uuid = EXCLUDED.command_uuid,
+                enrollment_id = EXCLUDED.enrollment_id, updated_at = clock_timestamp()
+            """,
+            [
+                deviceID, enrollmentID, command.commandUUID, command.requestType, command.plist,
+                coalesceKey(deviceID: deviceID),
+            ])
+        try BusPublisher.publish(
+            [
+                BusEventDraft(
+                    topic: BusTopic.plan, entity: deviceID.uuidString.lowercased(),
+                    payload: try PostgresJSON(encoding: ["declarationsToken": set.declarationsToken])),
+                BusEventDraft(
+                    topic: BusTopic.command, entity: deviceID.uuidString.lowercased(),
+                    payload: try PostgresJSON(encoding: ["requestType": command.requestType])),
+            ], on: connection)
+        return true
+    }
+
+    /// The outbox `coalesce_key` of a Mac's DeclarativeManagement command: `dm:<device id>`.
+    public static func coalesceKey(deviceID: UUID) -> String { "dm:\(deviceID.uuidString.lowercased())" }
+
+    /// Deletes the Mac's set (for a Mac leaving management) and publishes a `plan` event; returns whether
+    /// there was one. The Mac then reads as an empty set. No command is queued: call `replace` with an
+    /// empty set instead when the Mac should be told to drop its declarations.
+    @discardableResult
+    public static func remove(deviceID: UUID, on connection: DatabaseConnection) throws -> Bool {
+        try connection.withTransactionIfNeeded {
+            let removed = try $0.execute("DELETE FROM declaration_sets WHERE device_id = $1", [deviceID]) > 0
+            try $0.execute("DELETE FROM declarations WHERE device_id = $1", [deviceID])
+            if removed {
+                try BusPublisher.publish(
+                    BusEventDraft(topic: BusTopic.plan, entity: deviceID.uuidString.lowercased()), on: $0)
+            }
+            return removed
+        }
+    }
+
+    /// The stored `DeclarationsToken` of a Mac, nil when it has no set.
+    public static func declarationsToken(deviceID: UUID, on connection: DatabaseConnection) throws -> String? {
+        try connection.query("SELECT declarations_token FROM declaration_sets WHERE device_id = $1", [deviceID])
+            .first?.decode("declarations_token")
+    }
+
+    /// What the publisher serves for `enrollmentID`: the Mac's stored set, an empty set stamped with its
+    /// registration instant when it has none yet, or nil when no Mac has this enrollment id. One statement,
+    /// so the manifest and the bodies always come from the same committed version of the set.
+    public static func load(enrollmentID: String, on connection: DatabaseConnection) throws -> StoredDeclarationSet? {
+        let rows = try connection.query(
+            """
+            SELECT d.id, d.registered_at, s.declarations_token, s.manifest, s.updated_at, x.kind, x.identifier, x.body
+            FROM devices d
+            LEFT JOIN declaration_sets s ON s.device_id = d.id
+            LEFT JOIN declarations x ON x.device_id = s.device_id
+            WHERE d.enrollment_id = $1
+            """, [enrollmentID]
+        ).rows
+        guard let first = rows.first else { return nil }
+        let deviceID: UUID = try first.decode("id")
+        guard let token: String = try first.decodeIfPresent("declarations_token") else {
+            let registeredAt: Date = try first.decode("registered_at")
+            let empty = DeclarationSet(
+                declarations: [],
+                changedAt: Date(timeIntervalSince1970: registeredAt.timeIntervalSince1970.rounded(.down)))
+            return StoredDeclarationSet(
+                deviceID: deviceID, enrollmentID: enrollmentID, declarationsToken: empty.declarationsToken,
+                manifestJSON: empty.manifestJSON, changedAt: empty.changedAt, bodies: [:])
+        }
+        var bodies: [StoredDeclarationSet.Key: String] = [:]
+        for row in rows {
+            guard let raw: String = try row.decodeIfPresent("kind"), let kind = DeclarationKind(rawValue: raw) else {
+                continue
+            }
+            bodies[.init(kind: kind, identifier: try row.decode("identifier"))] = try row.decode("body")
+        }
+        return StoredDeclarationSet(
+            deviceID: deviceID, enrollmentID: enrollmentID, declarationsToken: token,
+            manifestJSON: try first.decode("manifest"), changedAt: try first.decode("updated_at"), bodies: bodies)
+    }
+}
+
+extension DatabaseConnection {
+    /// Runs `body` in the current transaction, or in a new one when there is none.
+    fileprivate func withTransactionIfNeeded<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
+        isInTransaction ? try body(self) : try withTransaction(body)
+    }
+}
