@@ -4,7 +4,8 @@ import Database
 import Foundation
 import ManagedOSDomain
 
-/// Reads `devices` joined with `device_status` and open Self Service requests (0002, 0003, 0008).
+/// Reads `devices` joined with `device_status` and open Self Service requests (0002, 0003, 0008). A Mac's
+/// grace start is the later of its registration and its return from 72 hours offline (0014).
 public enum FleetLoader {
     private static let select = """
         SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,
@@ -12,6 +13,7 @@ public enum FleetLoader {
                s.os_version, s.build_version, s.supplemental_build_version, s.supplemental_extra_version,
                s.model_identifier AS reported_model, s.status_items->>'device.model.family' AS model_family,
                s.install_state, s.failure_count, s.failure_reason, s.last_received_at,
+               GREATEST(d.registered_at, s.online_since) AS grace_start,
                (s.status_items->'management.client-capabilities')::text AS capabilities,
                (SELECT r.major FROM self_service_requests r
                  WHERE r.device_id = d.id AND r.state IN ('requested', 'declared', 'downloading', 'prepared',
@@ -63,7 +65,8 @@ public enum FleetLoader {
                 failureCount: try row.decodeIfPresent("failure_count") ?? 0,
                 failureReason: try row.decodeIfPresent("failure_reason"),
                 lastReportAt: try row.decodeIfPresent("last_received_at"),
-                selfServiceRequestMajor: try row.decodeIfPresent("self_service_major"))
+                selfServiceRequestMajor: try row.decodeIfPresent("self_service_major"),
+                graceStart: try row.decodeIfPresent("grace_start"))
         }
         let attributes = MacAttributes(
             modelFamily: try row.decodeIfPresent("model_family"), modelIdentifier: model,

@@ -198,4 +198,37 @@ struct SchedulerEvaluationTests {
         }
         await harness.close()
     }
+
+    @Test("grace period: a newly enrolled Mac and a Mac back after days offline are due at the end of their grace, others stay overdue")
+    func gracePeriods() async throws {
+        let harness = try await SchedulerHarness.make(now: SchedulerFixtures.august10)
+        do {
+            let blueprint = try harness.blueprint("Fleet")
+            try harness.item(
+                SchedulerFixtures.automaticItem(major: 15, timeframe: .oneWeek, gracePeriodDays: 3), blueprints: [blueprint])
+            // All on 15.7.7, below the floor 15.7.8 (due 2026-08-03).
+            let veteran = try harness.mac("veteran", blueprint: blueprint)
+            let newcomer = try harness.mac("newcomer", blueprint: blueprint, registeredAt: harness.clock.now())
+            let traveller = try harness.mac("traveller", blueprint: blueprint)
+            harness.clock.set(SchedulerFixtures.instant("2026-08-01T09:00:00Z"))
+            try harness.report(traveller, version: "15.7.7")
+            harness.clock.set(SchedulerFixtures.august10)
+            try harness.report(veteran, version: "15.7.7")
+            try harness.report(newcomer, version: "15.7.7")
+            try harness.report(traveller, version: "15.7.7")  // back after 9 days without a report
+            try await harness.cycle()
+            #expect(try harness.plan(veteran)?.compliance.status == .overdue)
+            let graceEnd = SchedulerFixtures.local("2026-08-13T17:00:00", zone: "Europe/Berlin")
+            #expect(try harness.plan(newcomer)?.compliance == .pending(deadline: graceEnd))
+            #expect(try harness.plan(traveller)?.compliance == .pending(deadline: graceEnd))
+            // When the grace ends, the timer makes them overdue.
+            harness.clock.set(graceEnd.addingTimeInterval(60))
+            try await harness.cycle()
+            #expect(try harness.plan(newcomer)?.compliance.status == .overdue)
+        } catch {
+            await harness.close()
+            throw error
+        }
+        await harness.close()
+    }
 }

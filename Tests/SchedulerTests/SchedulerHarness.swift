@@ -70,15 +70,17 @@ struct SchedulerHarness {
         try publish(BusTopic.library, item.id)
     }
 
-    /// Registers a Mac (a MacBook Air M2 unless told otherwise) in `blueprint`.
+    /// Registers a Mac (a MacBook Air M2 unless told otherwise) in `blueprint`, enrolled 60 days before the
+    /// clock unless told otherwise.
     func mac(
-        _ enrollmentID: String, blueprint: UUID?, model: String = "Mac14,2", timeZone: String? = "Europe/Berlin"
+        _ enrollmentID: String, blueprint: UUID?, model: String = "Mac14,2", timeZone: String? = "Europe/Berlin",
+        registeredAt: Date? = nil
     ) throws -> UUID {
         let id: UUID = try database.query(
             """
-            INSERT INTO devices (enrollment_id, model_identifier, blueprint_id, time_zone)
-            VALUES ($1, $2, $3::uuid, $4) RETURNING id
-            """, [enrollmentID, model, blueprint, timeZone]
+            INSERT INTO devices (enrollment_id, model_identifier, blueprint_id, time_zone, registered_at)
+            VALUES ($1, $2, $3::uuid, $4, $5) RETURNING id
+            """, [enrollmentID, model, blueprint, timeZone, registeredAt ?? clock.now().addingTimeInterval(-60 * 86_400)]
         ).first!.decode("id")
         try publish(BusTopic.device, id)
         return id
@@ -141,12 +143,13 @@ enum SchedulerFixtures {
 
     /// A continuously enforced item of `major` with automatic enforcement.
     static func automaticItem(
-        major: Int, timeframe: EnforcementTimeframe, label: String? = nil, zone: String = "Europe/Berlin"
+        major: Int, timeframe: EnforcementTimeframe, label: String? = nil, zone: String = "Europe/Berlin",
+        gracePeriodDays: Int? = nil
     ) -> ManagedOSItem {
         ManagedOSItem(
             id: UUID(), label: label ?? "macOS \(major)", major: major, installationMethod: .continuous,
             versionEnforcement: .automatic(timeframe: timeframe), enforcementTime: EnforcementTime(hour: 17, minute: 0)!,
-            enforcementTimeZone: zone)
+            enforcementTimeZone: zone, gracePeriodDays: gracePeriodDays)
     }
 
     /// The instant of a local wall-clock time in `zone`.

@@ -48,6 +48,7 @@ struct ScheduleKey: Hashable {
     let major: Int
     let zone: Int
     let timeframe: EnforcementTimeframe
+    let exploitedTimeframe: EnforcementTimeframe?
     let hour: Int
     let minute: Int
 }

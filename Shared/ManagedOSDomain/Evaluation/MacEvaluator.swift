@@ -240,7 +240,7 @@ public final class MacEvaluator {
         case .automatic(let timeframe):
             let entries = dueEntries(
                 major: item.major, hardware: hardware, releases: releases, zone: zone, timeframe: timeframe,
-                time: item.enforcementTime)
+                exploitedTimeframe: item.exploitedCVETimeframe, time: item.enforcementTime)
             var floorIndex: Int? = nil
             var nextIndex: Int? = nil
             var nextFuture: Int? = nil
@@ -272,20 +272,25 @@ public final class MacEvaluator {
                 return nil
             }
             let entry = entries[dueIndex]
+            let (local, seconds, isOverdue) = withGrace(
+                item, mac: mac, zone: zone, local: entry.dueLocal, seconds: entry.dueSeconds, overdue: overdue,
+                change: &change)
             let obligation = OSObligation(
                 reason: reason, sourceItemID: item.id, major: item.major, targetVersion: target.version,
                 targetBuild: target.build, floor: floor, dueRelease: entry.version, dueReleaseDate: entry.releaseDate,
-                deadline: entry.dueLocal, deadlineInstant: Date(timeIntervalSince1970: TimeInterval(entry.dueSeconds)),
-                isOverdue: overdue, timeZone: planZone)
+                deadline: local, deadlineInstant: Date(timeIntervalSince1970: TimeInterval(seconds)),
+                isOverdue: isOverdue, timeZone: planZone)
             return Candidate(
                 obligation: obligation, detailsURL: item.detailsURL, targetExpiration: target.expirationDate,
-                effectiveDeadline: overdue ? nowSeconds : entry.dueSeconds, zone: zone)
+                effectiveDeadline: isOverdue ? nowSeconds : seconds, zone: zone)
         case .manualMinimum(let text, let deadlineDate):
             guard let minimum = minimumVersion(text), version < minimum, version < target.version else { return nil }
-            let local = item.enforcementTime.on(deadlineDate)
-            let seconds = instantSeconds(local, zone: zone)
-            let overdue = seconds <= nowSeconds
-            change.note(seconds)
+            let manualLocal = item.enforcementTime.on(deadlineDate)
+            let manualSeconds = instantSeconds(manualLocal, zone: zone)
+            change.note(manualSeconds)
+            let (local, seconds, overdue) = withGrace(
+                item, mac: mac, zone: zone, local: manualLocal, seconds: manualSeconds,
+                overdue: manualSeconds <= nowSeconds, change: &change)
             let obligation = OSObligation(
                 reason: reason, sourceItemID: item.id, major: item.major, targetVersion: target.version,
                 targetBuild: target.build, floor: minimum, dueRelease: nil, dueReleaseDate: nil, deadline: local,
@@ -296,6 +301,21 @@ public final class MacEvaluator {
                 effectiveDeadline: overdue ? nowSeconds : seconds,
                 zone: zone)
         }
+    }
+
+    /// The deadline moved to the end of the Mac's grace period when the item grants one and the deadline
+    /// falls before it: the enforcement time on the day `gracePeriodDays` after the grace start (in `zone`).
+    private func withGrace(
+        _ item: ManagedOSItem, mac: MacState, zone: ResolvedZone, local: LocalDateTime, seconds: Int, overdue: Bool,
+        change: inout NextChange
+    ) -> (LocalDateTime, Int, Bool) {
+        guard let days = item.gracePeriodDays, days > 0, let start = mac.graceStart else { return (local, seconds, overdue) }
+        let startDay = LocalDateTime(instant: start, in: zone.zone).date
+        let graceLocal = item.enforcementTime.on(startDay.adding(days: days))
+        let graceSeconds = instantSeconds(graceLocal, zone: zone)
+        guard graceSeconds > seconds else { return (local, seconds, overdue) }
+        change.note(graceSeconds)
+        return (graceLocal, graceSeconds, graceSeconds <= nowSeconds)
     }
 
     /// A requested Self Service upgrade: declared at once with a deadline of now.
@@ -410,13 +430,19 @@ public final class MacEvaluator {
 
     private func dueEntries(
         major: Int, hardware: HardwareReleases, releases: MajorReleases, zone: ResolvedZone,
-        timeframe: EnforcementTimeframe, time: EnforcementTime
+        timeframe: EnforcementTimeframe, exploitedTimeframe: EnforcementTimeframe? = nil, time: EnforcementTime
     ) -> [DueEntry] {
         let key = ScheduleKey(
-            major: major, zone: zone.number, timeframe: timeframe, hour: time.hour, minute: time.minute)
+            major: major, zone: zone.number, timeframe: timeframe, exploitedTimeframe: exploitedTimeframe,
+            hour: time.hour, minute: time.minute)
         if let cached = hardware.schedules[key] { return cached }
         let entries = releases.approved.map { release in
-            let local = time.on(timeframe.dueDate(after: release.releaseDate))
+            // A release fixing actively exploited CVEs is due after the shorter timeframe, when one is set.
+            var dueDate = timeframe.dueDate(after: release.releaseDate)
+            if let exploitedTimeframe, release.fixesActivelyExploitedCVEs {
+                dueDate = min(dueDate, exploitedTimeframe.dueDate(after: release.releaseDate))
+            }
+            let local = time.on(dueDate)
             return DueEntry(
                 version: release.version, releaseDate: release.releaseDate, dueLocal: local,
                 dueSeconds: instantSeconds(local, zone: zone))

@@ -30,13 +30,17 @@ public struct MacState: Sendable, Hashable, Codable, Identifiable {
     public var legacyUpdateDownloaded: Bool
     /// The major of an active Self Service upgrade request (requested or declared, not yet finished).
     public var selfServiceRequestMajor: Int?
+    /// When the Mac's grace period starts: the later of its enrollment and its return from being offline;
+    /// nil when unknown (no grace).
+    public var graceStart: Date?
 
     /// Creates a value from its parts.
     public init(
         id: UUID, hardware: MacHardware, osVersion: OSVersion, build: OSBuild? = nil, supplementalBuild: OSBuild? = nil,
         supplementalExtraVersion: String? = nil, timeZoneIdentifier: String? = nil,
         installState: SoftwareUpdateInstallState? = nil, failureCount: Int = 0, failureReason: String? = nil,
-        lastReportAt: Date? = nil, legacyUpdateDownloaded: Bool = false, selfServiceRequestMajor: Int? = nil
+        lastReportAt: Date? = nil, legacyUpdateDownloaded: Bool = false, selfServiceRequestMajor: Int? = nil,
+        graceStart: Date? = nil
     ) {
         self.id = id
         self.hardware = hardware
@@ -51,6 +55,7 @@ public struct MacState: Sendable, Hashable, Codable, Identifiable {
         self.lastReportAt = lastReportAt
         self.legacyUpdateDownloaded = legacyUpdateDownloaded
         self.selfServiceRequestMajor = selfServiceRequestMajor
+        self.graceStart = graceStart
     }
 
     /// macOS 13 and earlier are managed with legacy MDM commands instead of DDM.

@@ -8,6 +8,8 @@ public enum ItemValidator {
     public static let majorRange = 11...99
     /// Longest accepted label.
     public static let maximumLabelLength = 200
+    /// Accepted grace periods, in days.
+    public static let gracePeriodRange = 1...30
     /// A first-time manual deadline should be at least this many days away.
     public static let recommendedFirstDeadlineDays = 5
 
@@ -72,6 +74,29 @@ public enum ItemValidator {
             } else {
                 issues.append(
                     .init(field: "detailsURL", code: "invalidURL", message: "\"\(text)\" is not a valid https URL."))
+            }
+        }
+        if let days = item.gracePeriodDays, !gracePeriodRange.contains(days) {
+            issues.append(
+                .init(
+                    field: "gracePeriodDays", code: "outOfRange",
+                    message: "The grace period must be from \(gracePeriodRange.lowerBound) to \(gracePeriodRange.upperBound) days."))
+        }
+        if let exploited = item.exploitedCVETimeframe {
+            if case .automatic(let timeframe) = item.versionEnforcement {
+                let all = EnforcementTimeframe.allCases
+                if all.firstIndex(of: exploited)! >= all.firstIndex(of: timeframe)! {
+                    issues.append(
+                        .init(
+                            field: "exploitedCVETimeframe", code: "notShorter",
+                            message: "The timeframe for actively exploited CVEs (\(exploited.label)) must be shorter "
+                                + "than the automatic timeframe (\(timeframe.label))."))
+                }
+            } else {
+                issues.append(
+                    .init(
+                        field: "exploitedCVETimeframe", code: "requiresAutomatic",
+                        message: "A shorter timeframe for actively exploited CVEs needs automatic version enforcement."))
             }
         }
         return issues

@@ -23,12 +23,19 @@ public struct ManagedOSItem: Sendable, Hashable, Codable, Identifiable {
     public var bsiEnforcement: BSIEnforcement
     /// Optional https page shown by the OS about the enforced update.
     public var detailsURL: String?
+    /// Beyond Iru, off when nil: days a newly enrolled Mac, or one back from being offline, gets before an
+    /// obligation of this item can be due (deadline = max(deadline, grace start + days)); 1–30.
+    public var gracePeriodDays: Int?
+    /// Beyond Iru, off when nil: a shorter timeframe for releases that fix actively exploited CVEs (SOFA);
+    /// must be shorter than the automatic timeframe.
+    public var exploitedCVETimeframe: EnforcementTimeframe?
 
     /// Creates a value from its parts.
     public init(
         id: UUID, label: String, major: Int, installationMethod: InstallationMethod,
         versionEnforcement: VersionEnforcement, enforcementTime: EnforcementTime, enforcementTimeZone: String,
-        bsiEnforcement: BSIEnforcement = .none, detailsURL: String? = nil
+        bsiEnforcement: BSIEnforcement = .none, detailsURL: String? = nil, gracePeriodDays: Int? = nil,
+        exploitedCVETimeframe: EnforcementTimeframe? = nil
     ) {
         self.id = id
         self.label = label
@@ -39,6 +46,8 @@ public struct ManagedOSItem: Sendable, Hashable, Codable, Identifiable {
         self.enforcementTimeZone = enforcementTimeZone
         self.bsiEnforcement = bsiEnforcement
         self.detailsURL = detailsURL
+        self.gracePeriodDays = gracePeriodDays
+        self.exploitedCVETimeframe = exploitedCVETimeframe
     }
 
     /// The manual minimum version when the enforcement is `manualMinimum` and the text parses.
