@@ -4,7 +4,7 @@
 SWIFT ?= swift
 FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
-.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler format lint
+.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api format lint
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
@@ -21,7 +21,7 @@ run:
 	scripts/run-local.sh
 
 ## bench: every benchmark; each rewrites its own section of BENCHMARKS.md
-bench: bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler
+bench: bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api
 
 ## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
@@ -45,6 +45,12 @@ bench-self-service:
 	scripts/install-dependencies.sh
 	$(SWIFT) build -c release --product managed-os-bench-self-service
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-self-service --markdown BENCHMARKS.md
+
+## bench-library-api: library-api compliance views and preview over 100,000 Macs (release build), throwaway PostgreSQL
+bench-library-api:
+	scripts/install-dependencies.sh
+	$(SWIFT) build -c release --product managed-os-bench-library-api
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-library-api --markdown BENCHMARKS.md
 
 ## format: rewrite sources with the checked-in .swift-format
 format:

@@ -9,6 +9,8 @@ dpkg -s libssl-dev >/dev/null 2>&1 || needed+=(libssl-dev)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || needed+=(postgresql postgresql-contrib)
 command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 command -v curl >/dev/null 2>&1 || needed+=(curl)
+# headless browser for the Self Service page's end-to-end test
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 if [ ${#needed[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "missing packages: ${needed[*]} (run this script as root, or install them)" >&2

@@ -1,7 +1,10 @@
-// SelfServiceGateway: entry point of `self-service-gateway`, the end user's Self Service API.
-// This issue gives it only the common start-up, `/healthz`, `/metrics` and graceful shutdown.
+// SelfServiceGateway: entry point of `self-service-gateway`, the end user's Self Service API and page.
+// The routes, the page and the request-progress consumer live in SelfServiceGatewayService.
 
 import ArgumentParser
+import Logging
+import SelfServiceGatewayService
+import ServiceLifecycle
 import ServiceSupport
 
 /// `self-service-gateway`: the end user's Self Service API.
@@ -18,9 +21,24 @@ struct SelfServiceGateway: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serves the Self Service API (the default).")
 
         func run() async throws {
-            try await ServiceRunner(.selfServiceGateway).serve { _, _ in
-                // The Self Service routes arrive with the Self Service issue.
+            let runner = try ServiceRunner(.selfServiceGateway)
+            let settings: SelfServiceSettings
+            do {
+                settings = try SelfServiceSettings(environment: .process)
+            } catch {
+                runner.logger.critical(
+                    "invalid configuration", metadata: ["config.problems": .string(error.description)])
+                throw ServiceRunner.configurationErrorExitCode
             }
+            var service: SelfServiceGatewayService?
+            try await runner.serve(
+                routes: { router, resources in
+                    let built = SelfServiceGatewayService(
+                        pool: resources.pool, settings: settings, logger: resources.logger)
+                    built.add(to: router)
+                    service = built
+                },
+                services: { _ in service?.services ?? [] })
         }
     }
 

@@ -1,0 +1,207 @@
+// SelfServiceGatewayBenchmark: GET /v1/me/updates for random Macs of a 100,000-Mac fleet, beside /healthz.
+
+import ArgumentParser
+import BenchmarkSupport
+import Database
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ManagedOSDomain
+import NIOCore
+import SelfServiceGatewayService
+
+/// `managed-os-bench-self-service`: one self-service-gateway in this process over a fresh database holding
+/// `macs` registered Macs, each with a credential, a status row and a plan (a real `MacPlan` from the domain
+/// evaluator); `clients` keep-alive HTTP connections ask `GET /v1/me/updates` for random Macs as fast as they
+/// can. Reference in the same run: `GET /healthz` (one `SELECT 1` per request) with the same connections.
+@main
+struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "managed-os-bench-self-service", abstract: "Benchmarks the Self Service gateway.")
+
+    @Option(help: "Seconds per measurement.") var seconds: Double = 10
+    @Option(help: "Concurrent HTTP connections of the load generator.") var clients: Int = 16
+    @Option(help: "Registered Macs.") var macs: Int = 100_000
+    @Option(help: "Database connections of the gateway.") var poolSize: Int = 8
+    @Option(help: "Write the results into this markdown file between bench-self-service markers.")
+    var markdown: String?
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+            throw ValidationError("DATABASE_URL is not set (run through scripts/with-postgres.sh)")
+        }
+        let server = try DatabaseConfiguration(url: url, maximumConnections: 1)
+        let name = "bench_self_service_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try DatabaseConnection.connect(server)
+        try admin.executeScript("CREATE DATABASE \(try admin.quotedIdentifier(name))")
+        defer { try? admin.executeScript("DROP DATABASE IF EXISTS \(try admin.quotedIdentifier(name)) WITH (FORCE)") }
+        var configuration = server.with(database: name)
+        configuration.maximumConnections = poolSize
+        let pool = ConnectionPool(configuration: configuration, logger: logger)
+        try await MigrationRunner(pool: pool, logger: logger).applyPending()
+        let planJSON = try Self.samplePlanJSON()
+        let macs = self.macs
+        let seedStart = ContinuousClock.now
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                INSERT INTO devices (enrollment_id, model_identifier, self_service_credential_hash)
+                SELECT 'mac-' || g, 'Mac14,2', encode(sha256(convert_to('mss_bench_' || g, 'UTF8')), 'hex')
+                FROM generate_series(0, $1::integer - 1) g
+                """, [macs])
+            try connection.query(
+                """
+                INSERT INTO device_status (device_id, status_items, last_received_at, last_sequence)
+                SELECT id, jsonb_build_object('device.operating-system.version', '15.7.1',
+                                              'softwareupdate.install-state', CASE WHEN random() < 0.3 THEN 'prepared' ELSE 'none' END),
+                       now(), nextval('status_report_sequence')
+                FROM devices
+                """)
+            try connection.query(
+                """
+                INSERT INTO mac_plans (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,
+                                       os_deadline, os_deadline_local, days_remaining, is_legacy, evaluated_at)
+                SELECT id, $1::jsonb, 'bench', 'pending', '15.7.2', '24G325',
+                       now() + (random() * interval '14 days'), '2026-12-01T09:00:00', 7, false, now()
+                FROM devices
+                """, [PostgresJSON(text: planJSON)])
+            try connection.executeScript("VACUUM ANALYZE devices; VACUUM ANALYZE device_status; VACUUM ANALYZE mac_plans")
+        }
+        print("seeded \(macs) Macs in \(ContinuousClock.now - seedStart)")
+
+        // The per-Mac limit is raised so random picks never hit it: this measures the endpoint itself.
+        let settings = SelfServiceSettings(rateLimitPerMinute: 100_000)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = SelfServiceGatewayService.makeApplication(
+            pool: pool, settings: settings, logger: logger, onServerRunning: { portContinuation.yield($0) })
+        let figures = try await withThrowingTaskGroup(of: Figures?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            group.addTask {
+                for await port in ports { return try await measure(port: port) }
+                return nil
+            }
+            var figures: Figures?
+            while let next = try await group.next() {
+                if let next {
+                    figures = next
+                    group.cancelAll()
+                }
+            }
+            return figures
+        }
+        await pool.close()
+        guard let figures else { throw ValidationError("the measurement did not finish") }
+        let results = [
+            BenchmarkResult(
+                name: "GET /v1/me/updates, random Macs of \(macs), \(clients) connections",
+                figure: figures.updates.rate, unit: "req/s", reference: figures.health.rate,
+                referenceName: "GET /healthz (SELECT 1) same connections", target: "≥ 10,000 req/s",
+                met: figures.updates.rate >= 10_000),
+            BenchmarkResult(
+                name: "GET /v1/me/updates p50 at saturation", figure: figures.updates.p50, unit: "ms",
+                reference: figures.health.p50, referenceName: "/healthz p50 (ms)", target: "(recorded)", met: nil),
+            BenchmarkResult(
+                name: "GET /v1/me/updates p99 at saturation", figure: figures.updates.p99, unit: "ms",
+                reference: figures.health.p99, referenceName: "/healthz p99 (ms)", target: "< 20 ms",
+                met: figures.updates.p99 < 20),
+        ]
+        let report = BenchmarkReport(
+            section: "bench-self-service", title: "self-service-gateway: GET /v1/me/updates", results: results)
+        print(report.markdown)
+        if let markdown { try report.write(into: markdown) }
+    }
+
+    /// What one run measured.
+    struct Figures: Sendable {
+        var updates: Measurement
+        var health: Measurement
+    }
+
+    /// Rate and latency percentiles of one load.
+    struct Measurement: Sendable {
+        var rate: Double
+        var p50: Double
+        var p99: Double
+    }
+
+    func measure(port: Int) async throws -> Figures {
+        _ = try await drive(port: port, seconds: min(2, seconds), path: nil)  // warm-up
+        let updates = try await drive(port: port, seconds: seconds, path: nil)
+        let health = try await drive(port: port, seconds: seconds, path: "/healthz")
+        return Figures(updates: updates, health: health)
+    }
+
+    /// Sends requests from `clients` connections for `seconds`: `/v1/me/updates` with a random Mac's
+    /// credential, or `path` without one.
+    func drive(port: Int, seconds: Double, path: String?) async throws -> Measurement {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .seconds(seconds)
+        let macs = self.macs
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    let client = TestClient(host: "127.0.0.1", port: port)
+                    client.connect()
+                    var latencies: [Double] = []
+                    latencies.reserveCapacity(100_000)
+                    var generator = SystemRandomNumberGenerator()
+                    while clock.now < deadline {
+                        let sent = clock.now
+                        let response: TestClient.Response
+                        if let path {
+                            response = try await client.get(path)
+                        } else {
+                            let mac = Int.random(in: 0..<macs, using: &generator)
+                            response = try await client.get(
+                                "/v1/me/updates", headers: [.authorization: "Bearer mss_bench_\(mac)"])
+                        }
+                        guard response.status == .ok else {
+                            throw ValidationError("the gateway answered \(response.status)")
+                        }
+                        latencies.append(Self.milliseconds(sent.duration(to: clock.now)))
+                    }
+                    try? await client.shutdown()
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
+        }
+        let elapsed = Self.milliseconds(start.duration(to: clock.now)) / 1000
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
+        return Measurement(rate: Double(latencies.count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return (Double(whole) + Double(attoseconds) / 1e18) * 1000
+    }
+
+    /// A real plan to store for every Mac: a Mac on 15.7.1 under a two-week automatic 15 item.
+    static func samplePlanJSON() throws -> String {
+        let now = Date()
+        let release = Release(
+            version: try OSVersion(parsing: "15.7.2"), build: OSBuild(unchecked: "24G325"),
+            releaseDate: CivilDate(utcDayOf: now.addingTimeInterval(-3 * 86_400)))
+        let item = ManagedOSItem(
+            id: UUID(), label: "Sequoia", major: 15, installationMethod: .continuous,
+            versionEnforcement: .automatic(timeframe: .twoWeeks), enforcementTime: EnforcementTime(parsing: "09:00")!,
+            enforcementTimeZone: "Europe/Berlin")
+        let mac = MacState(
+            id: UUID(), hardware: MacHardware(modelIdentifier: "Mac14,2"), osVersion: try OSVersion(parsing: "15.7.1"),
+            build: nil, supplementalBuild: nil, supplementalExtraVersion: nil, timeZoneIdentifier: nil,
+            installState: nil, failureCount: 0, failureReason: nil, lastReportAt: now, selfServiceRequestMajor: nil)
+        let plan = MacEvaluator.evaluate(
+            mac: mac, items: [item], catalog: ReleaseCatalog(releases: [release]), now: now)
+        return try PostgresJSON(encoding: plan).text
+    }
+}

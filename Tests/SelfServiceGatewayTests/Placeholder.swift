@@ -1,1 +1,0 @@
-// SelfServiceGatewayTests: tests arrive with the service's issue.
