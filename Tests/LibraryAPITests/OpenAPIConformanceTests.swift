@@ -71,6 +71,10 @@ struct OpenAPIConformanceTests {
                 try await api.write(.post, "/v1/devices", body: #"{"enrollmentId":"docs","blueprintId":"\#(blueprint)"}"#)
                     .json["device"]["id"].string)
 
+            let map = try #require(
+                try await api.write(.post, "/v1/assignment-maps", body: #"{"name":"Docs map","root":{"itemIds":["\#(item)"]}}"#)
+                    .json["id"].string)
+
             var operations: [(path: String, method: String, operation: JSONValue)] = []
             if case .object(let paths) = document["paths"] {
                 for (path, item) in paths {
@@ -81,7 +85,9 @@ struct OpenAPIConformanceTests {
             }
             #expect(operations.count >= 18)
             // Deletions last, in an order that keeps the ids of the others valid.
-            let deleteOrder = ["unassignItemFromBlueprint", "deleteDevice", "deleteLibraryItem", "deleteBlueprint"]
+            let deleteOrder = [
+                "unassignItemFromBlueprint", "deleteDevice", "deleteLibraryItem", "deleteBlueprint", "deleteAssignmentMap",
+            ]
             operations.sort { lhs, rhs in
                 let l = deleteOrder.firstIndex(of: lhs.operation["operationId"].string ?? "") ?? -1
                 let r = deleteOrder.firstIndex(of: rhs.operation["operationId"].string ?? "") ?? -1
@@ -96,10 +102,17 @@ struct OpenAPIConformanceTests {
                 "updateDevice": #"{"enrollmentId":"docs","blueprintId":"\#(blueprint)","tags":["a"]}"#,
                 "setReleaseApproval": #"{"releaseId":"\#(LibraryAPIHarness.catalog.releases[0].id)","decision":"held"}"#,
                 "setCatalogSettings": #"{"holdDays":3}"#,
+                "previewNewLibraryItem": Bodies.item(label: "Docs 3", ["blueprintIds": #"["\#(blueprint)"]"#]),
+                "previewLibraryItem": Bodies.item(label: "Docs 2"),
+                "createAssignmentMap": #"{"name":"Docs map 2","root":{"conditions":[{"attribute":"tag","anyOf":["a"]}]}}"#,
+                "updateAssignmentMap":
+                    #"{"name":"Docs map","root":{"children":[{"conditions":[{"attribute":"currentMajor","anyOf":[15]}],"itemIds":["\#(item)"]}]}}"#,
             ]
             for (path, method, operation) in operations {
                 let operationID = operation["operationId"].string ?? "?"
-                let idValue = path.hasPrefix("/v1/library-items") ? item : path.hasPrefix("/v1/devices") ? device : blueprint
+                let idValue =
+                    path.hasPrefix("/v1/library-items")
+                    ? item : path.hasPrefix("/v1/devices") ? device : path.hasPrefix("/v1/assignment-maps") ? map : blueprint
                 var uri = path.replacingOccurrences(of: "{id}", with: idValue)
                     .replacingOccurrences(of: "{itemId}", with: item)
                 if method == "delete" && operationID != "unassignItemFromBlueprint" && operationID != "deleteDevice" {

@@ -24,6 +24,8 @@ public struct LibraryAPIService: Sendable {
     public let fallbackCatalog: ReleaseCatalog
     /// The current instant (tests pin it).
     public let now: @Sendable () -> Date
+    /// Caches the fleet-wide compliance summary.
+    let summaryCache: ComplianceSummaryCache
     /// The OpenAPI document served at `/v1/openapi.json`.
     let openAPIDocument: Data
 
@@ -39,6 +41,7 @@ public struct LibraryAPIService: Sendable {
         self.pool = pool
         self.fallbackCatalog = try fallbackCatalog ?? AppleFeedSnapshots.defaultCatalog()
         self.now = now
+        self.summaryCache = ComplianceSummaryCache(maxAge: summaryMaxAge)
         self.openAPIDocument = try OpenAPIRoutes.document()
     }
 
@@ -53,11 +56,13 @@ public struct LibraryAPIService: Sendable {
         return CatalogInEffect(catalog: try CatalogStore.load(on: connection), source: .database)
     }
 
-    /// The catalog, items and blueprints in effect, read on `connection`.
-    func configuration(on connection: DatabaseConnection) throws -> FleetConfiguration {
-        FleetConfiguration(
-            catalog: try catalog(on: connection).catalog, items: try AssignmentStore.items(on: connection),
+    /// The catalog, items and blueprints in effect, read on `connection`, and where the catalog came from.
+    func configuration(on connection: DatabaseConnection) throws -> (FleetConfiguration, CatalogInEffect.Source) {
+        let inEffect = try catalog(on: connection)
+        let configuration = FleetConfiguration(
+            catalog: inEffect.catalog, items: try AssignmentStore.items(on: connection),
             blueprints: try AssignmentStore.blueprints(on: connection))
+        return (configuration, inEffect.source)
     }
 
     /// Save warnings for `item` counted against every Mac that has reported its OS.
@@ -75,13 +80,13 @@ public struct LibraryAPIService: Sendable {
             .add(middleware: LibraryProblemMiddleware())
             .add(middleware: TokenAuthMiddleware(pool: pool))
         ItemRoutes(service: self).add(to: v1)
-        // TODO PreviewRoutes(service: self).add(to: v1)
+        PreviewRoutes(service: self).add(to: v1)
         BlueprintRoutes(pool: pool).add(to: v1)
-        // TODO AssignmentMapRoutes(pool: pool).add(to: v1)
+        AssignmentMapRoutes(pool: pool).add(to: v1)
         DeviceRoutes(pool: pool).add(to: v1)
-        // TODO DeviceDetailRoutes(pool: pool).add(to: v1)
+        DeviceDetailRoutes(pool: pool).add(to: v1)
         CatalogRoutes(service: self).add(to: v1)
-        // TODO ComplianceRoutes(service: self).add(to: v1)
+        ComplianceRoutes(service: self).add(to: v1)
         AuditRoutes(pool: pool).add(to: v1)
         OpenAPIRoutes(document: openAPIDocument).add(to: v1)
     }

@@ -58,6 +58,15 @@ struct BlueprintRoutes: Sendable {
         }
     }
 
+    /// 409 `wrong_kind` for an assignment map (edited under /v1/assignment-maps).
+    static func requireClassic(_ blueprint: BlueprintView) throws {
+        guard blueprint.kind == "classic" else {
+            throw LibraryProblem(
+                status: .conflict, code: "wrong_kind",
+                message: "Blueprint \(blueprint.id.postgresText) is an assignment map; edit it under /v1/assignment-maps.")
+        }
+    }
+
     private static func finish(
         actor: String, action: String, id: UUID, before: BlueprintView?, on connection: DatabaseConnection
     ) throws -> BlueprintView? {
@@ -101,6 +110,7 @@ struct BlueprintRoutes: Sendable {
             guard let before = try BlueprintStore.fetch(id, forUpdate: true, on: connection) else {
                 throw LibraryProblem.notFound("blueprint", id: id.postgresText)
             }
+            try Self.requireClassic(before)
             try body.check(id: id, on: connection)
             try BlueprintStore.save(
                 id: id, name: body.name, description: body.description, itemIDs: body.itemIDs, isNew: false,
@@ -160,6 +170,7 @@ struct BlueprintRoutes: Sendable {
             guard let before = try BlueprintStore.fetch(id, forUpdate: true, on: connection) else {
                 throw LibraryProblem.notFound("blueprint", id: id.postgresText)
             }
+            try Self.requireClassic(before)
             try change(id, itemID, connection)
             try BlueprintStore.touch(id, on: connection)
             return try Self.finish(actor: actor, action: action, id: id, before: before, on: connection)

@@ -8,7 +8,7 @@ import ManagedOSDomain
 /// Reads and writes blueprints on a connection the caller owns.
 enum BlueprintStore {
     private static let selectColumns = """
-        SELECT b.id, b.name, b.description, b.created_at, b.updated_at,
+        SELECT b.id, b.name, b.description, b.kind, b.created_at, b.updated_at,
                COALESCE((SELECT json_agg(bi.item_id ORDER BY bi.item_id) FROM blueprint_items bi
                          WHERE bi.blueprint_id = b.id), '[]'::json)::text AS item_ids,
                (SELECT count(*) FROM devices d WHERE d.blueprint_id = b.id) AS device_count
@@ -77,6 +77,13 @@ enum BlueprintStore {
         try connection.execute("UPDATE blueprints SET updated_at = now() WHERE id = $1::uuid", [id])
     }
 
+    /// Replaces an assignment map's tree (its `assignment_map_items` are the caller's business).
+    static func replaceTree(_ id: UUID, _ map: AssignmentMap, on connection: DatabaseConnection) throws {
+        try connection.execute(
+            "UPDATE blueprints SET assignment_map = $2::jsonb, updated_at = now() WHERE id = $1::uuid",
+            [id, try PostgresJSON(encoding: map)])
+    }
+
     /// Deletes a blueprint; its Macs are left without one.
     static func delete(_ id: UUID, on connection: DatabaseConnection) throws {
         try connection.execute("DELETE FROM blueprints WHERE id = $1::uuid", [id])
@@ -85,6 +92,7 @@ enum BlueprintStore {
     private static func view(_ row: Row) throws -> BlueprintView {
         BlueprintView(
             id: try row.decode("id"), name: try row.decode("name"), description: try row.decode("description"),
+            kind: try row.decode("kind", as: String.self) == "assignment_map" ? "assignmentMap" : "classic",
             itemIds: try PostgresJSON(text: try row.decode("item_ids")).decode([UUID].self),
             deviceCount: try row.decode("device_count"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"))

@@ -8,6 +8,8 @@ struct BlueprintView: Codable, Sendable, Equatable {
     var id: UUID
     var name: String
     var description: String
+    /// `classic`, or `assignmentMap` (edit those under /v1/assignment-maps; their items are not listed here).
+    var kind: String
     var itemIds: [UUID]
     var deviceCount: Int
     var createdAt: Date

@@ -89,9 +89,13 @@ struct DeviceRoutes: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let blueprintID = try RequestParameters.uuid("blueprint", request)
-        let devices = try await pool.withConnection { try DeviceStore.list(blueprintID: blueprintID, on: $0) }
-        return try JSONBody.response(ListResponse(items: devices))
+        let filter = DeviceStore.Filter(
+            blueprintID: try RequestParameters.uuid("blueprint", request),
+            major: try RequestParameters.query("major", request, expected: "an integer") { Int($0) },
+            compliance: try RequestParameters.complianceStatus(request))
+        let paging = try Paging(request)
+        let devices = try await pool.withConnection { try DeviceStore.list(filter, paging: paging, on: $0) }
+        return try JSONBody.response(paging.page(devices) { $0.enrollmentId })
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {

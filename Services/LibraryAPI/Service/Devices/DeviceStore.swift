@@ -3,6 +3,7 @@
 import Database
 import Foundation
 import HTTPTypes
+import ManagedOSDomain
 
 /// Reads and writes `devices` on a connection the caller owns.
 enum DeviceStore {
@@ -30,11 +31,37 @@ enum DeviceStore {
             .rows.first.map(view)
     }
 
-    /// Macs, optionally of one blueprint, by enrollment id.
-    static func list(blueprintID: UUID?, on connection: DatabaseConnection) throws -> [DeviceView] {
+    /// Filters of the device listing.
+    struct Filter: Sendable {
+        var blueprintID: UUID?
+        /// The major of the reported OS version.
+        var major: Int?
+        /// The overall compliance of the Mac's plan (`unknown` includes Macs without a plan).
+        var compliance: ComplianceStatus?
+    }
+
+    /// One page of Macs matching `filter`, by enrollment id, with their reported OS and compliance
+    /// (`paging.limit + 1` rows, so the caller knows whether another page follows).
+    static func list(_ filter: Filter, paging: Paging, on connection: DatabaseConnection) throws -> [DeviceView] {
         try connection.query(
-            selectColumns + " WHERE ($1::uuid IS NULL OR blueprint_id = $1) ORDER BY enrollment_id", [blueprintID]
-        ).rows.map(view)
+            """
+            SELECT d.id, d.enrollment_id, d.serial_number, d.model_identifier, d.board_id, d.blueprint_id,
+                   array_to_json(d.tags)::text AS tags, d.time_zone, d.assigned_user, d.registered_at, d.updated_at,
+                   s.os_version, coalesce(p.compliance, 'unknown') AS compliance
+            FROM devices d LEFT JOIN device_status s ON s.device_id = d.id LEFT JOIN mac_plans p ON p.device_id = d.id
+            WHERE ($1::uuid IS NULL OR d.blueprint_id = $1)
+              AND ($2::integer IS NULL OR substring(s.os_version FROM '^[0-9]+')::integer = $2)
+              AND ($3::text IS NULL OR coalesce(p.compliance, 'unknown') = $3)
+              AND ($4::text IS NULL OR d.enrollment_id > $4)
+            ORDER BY d.enrollment_id LIMIT $5
+            """,
+            [filter.blueprintID, filter.major, filter.compliance?.rawValue, paging.after, paging.limit + 1]
+        ).rows.map { row in
+            var device = try view(row)
+            device.osVersion = try row.decodeIfPresent("os_version")
+            device.compliance = try row.decode("compliance")
+            return device
+        }
     }
 
     /// Whether another Mac than `excluding` has `enrollmentID`.

@@ -16,6 +16,10 @@ struct DeviceView: Codable, Sendable, Equatable {
     var assignedUser: String?
     var registeredAt: Date
     var updatedAt: Date
+    /// The OS version the Mac last reported (listings only).
+    var osVersion: String? = nil
+    /// The Mac's overall compliance from its plan, `unknown` without one (listings only).
+    var compliance: String? = nil
 }
 
 /// The answer to a registration: the Mac and its Self Service credential, shown this once.

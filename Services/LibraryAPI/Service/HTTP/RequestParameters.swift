@@ -3,6 +3,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ManagedOSDomain
 
 /// Helpers reading path ids and query filters.
 enum RequestParameters {
@@ -33,5 +34,13 @@ enum RequestParameters {
     /// A UUID query parameter.
     static func uuid(_ name: String, _ request: Request) throws -> UUID? {
         try query(name, request, expected: "a UUID") { UUID(uuidString: $0) }
+    }
+
+    /// The `state`-like query parameter `name` as a compliance status.
+    static func complianceStatus(_ request: Request, name: String = "compliance") throws -> ComplianceStatus? {
+        try query(
+            name, request,
+            expected: "one of " + ComplianceStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        ) { ComplianceStatus(rawValue: $0) }
     }
 }

@@ -2,6 +2,7 @@
 
 import Database
 import EventBus
+import FleetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -80,18 +81,35 @@ struct ItemRoutes: Sendable {
         let id = try RequestParameters.id(context, what: "library item")
         let force = try RequestParameters.force(request)
         let actor = APIPrincipal.currentName
+        let service = self.service
         let answer = try await service.pool.withTransaction { connection in
             guard let before = try ItemStore.fetch(id, forUpdate: true, on: connection) else {
                 throw LibraryProblem.notFound("library item", id: id.postgresText)
             }
-            let governed = try ItemStore.governedMacCount(id, on: connection)
-            if governed > 0 && !force {
+            let (configuration, _) = try service.configuration(on: connection)
+            let governed = try FleetLoader.allMacs(on: connection).count { configuration.itemIDs(for: $0).contains(id) }
+            let maps = try AssignmentMapStore.maps(using: id, on: connection)
+            if (governed > 0 || !maps.isEmpty) && !force {
                 throw LibraryProblem(
                     status: .conflict, code: "item_in_use",
-                    message: "The item still governs \(governed) Mac(s); repeat with ?force=true to delete it anyway.",
+                    message: "The item still governs \(governed) Mac(s)"
+                        + (maps.isEmpty ? "" : " and \(maps.count) assignment map(s) use it")
+                        + "; repeat with ?force=true to delete it anyway.",
                     governedMacCount: governed)
             }
+            let mapsBefore = try maps.map { try AssignmentMapStore.fetch($0, forUpdate: true, on: connection) }
             try ItemStore.delete(id, on: connection)
+            for (mapID, before) in zip(maps, mapsBefore) {
+                guard var map = try AssignmentMapStore.map(mapID, on: connection) else { continue }
+                map.root = map.root.removing(id)
+                try BlueprintStore.replaceTree(mapID, map, on: connection)
+                try AuditLog.record(
+                    actor: actor, action: "assignmentMap.removeDeletedItem", entityType: "blueprint",
+                    entityID: mapID.postgresText, before: before,
+                    after: try AssignmentMapStore.fetch(mapID, on: connection), on: connection)
+                try BusPublisher.publish(
+                    [BusEventDraft(topic: BusTopic.blueprint, entity: mapID.postgresText)], on: connection)
+            }
             try AuditLog.record(
                 actor: actor, action: "item.delete", entityType: "item", entityID: id.postgresText,
                 before: before.document, after: ItemDocument?.none, on: connection)

@@ -7,7 +7,7 @@ import ManagedOSDomain
 
 /// Reads and writes `items`. Every function runs on a connection the caller owns (usually in a transaction).
 enum ItemStore {
-    /// Filters of the item listing.
+    /// Filters of the item listing (`blueprintID`: classic blueprints listing the item and maps mentioning it).
     struct Filter: Sendable {
         var major: Int?
         var label: String?
@@ -16,8 +16,10 @@ enum ItemStore {
 
     private static let selectColumns = """
         SELECT i.config::text AS config, i.created_at, i.updated_at,
-               COALESCE((SELECT json_agg(bi.blueprint_id ORDER BY bi.blueprint_id) FROM blueprint_items bi
-                         WHERE bi.item_id = i.id), '[]'::json)::text AS blueprint_ids
+               COALESCE((SELECT json_agg(a.blueprint_id ORDER BY a.blueprint_id)
+                         FROM (SELECT bi.blueprint_id FROM blueprint_items bi WHERE bi.item_id = i.id
+                               UNION SELECT mi.blueprint_id FROM assignment_map_items mi WHERE mi.item_id = i.id) a),
+                        '[]'::json)::text AS blueprint_ids
         FROM items i
         """
 
@@ -33,7 +35,9 @@ enum ItemStore {
             selectColumns + """
                  WHERE ($1::integer IS NULL OR i.major = $1) AND ($2::text IS NULL OR i.label = $2)
                   AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM blueprint_items b
-                                                   WHERE b.item_id = i.id AND b.blueprint_id = $3))
+                                                   WHERE b.item_id = i.id AND b.blueprint_id = $3)
+                                       OR EXISTS (SELECT 1 FROM assignment_map_items m
+                                                   WHERE m.item_id = i.id AND m.blueprint_id = $3))
                 ORDER BY i.major, i.label, i.id
                 """,
             [filter.major, filter.label, filter.blueprintID]
@@ -58,15 +62,6 @@ enum ItemStore {
     /// Deletes an item (its blueprint assignments go with it).
     static func delete(_ id: UUID, on connection: DatabaseConnection) throws {
         try connection.execute("DELETE FROM items WHERE id = $1::uuid", [id])
-    }
-
-    /// How many Macs the item governs: those whose blueprint lists it.
-    static func governedMacCount(_ id: UUID, on connection: DatabaseConnection) throws -> Int {
-        try connection.query(
-            "SELECT count(*) AS n FROM devices d JOIN blueprint_items bi ON bi.blueprint_id = d.blueprint_id "
-                + "WHERE bi.item_id = $1::uuid",
-            [id]
-        ).first?.decode("n") ?? 0
     }
 
     /// The domain item stored for `id` (for save warnings).

@@ -1,0 +1,132 @@
+// ComplianceQueries: SQL for the compliance views over mac_plans (scheduler) and device_status (status-ingest).
+
+import Database
+import Foundation
+import ManagedOSDomain
+
+/// Fleet-wide compliance read models. A Mac's state is its plan's overall compliance; a Mac without a plan
+/// (never evaluated, e.g. never reported) counts as `unknown`.
+enum ComplianceQueries {
+    /// Filters of the per-Mac rows.
+    struct Filter: Sendable {
+        /// Macs the item reaches (the plan's `item_ids`; Macs without a plan: their classic blueprint lists it).
+        var itemID: UUID?
+        var blueprintID: UUID?
+        var state: ComplianceStatus?
+        /// Exact reported OS version.
+        var osVersion: String?
+    }
+
+    /// The summary at `now`.
+    static func summary(now: Date, on connection: DatabaseConnection) throws -> ComplianceSummaryView {
+        var overall = ComplianceCounts()
+        var byBlueprint: [UUID?: (name: String?, counts: ComplianceCounts)] = [:]
+        var byVersion: [String?: ComplianceCounts] = [:]
+        let grouped = try connection.query(
+            """
+            SELECT GROUPING(d.blueprint_id) AS by_version, d.blueprint_id, s.os_version,
+                   coalesce(p.compliance, 'unknown') AS state, count(*)::integer AS n
+            FROM devices d LEFT JOIN device_status s ON s.device_id = d.id LEFT JOIN mac_plans p ON p.device_id = d.id
+            GROUP BY GROUPING SETS ((d.blueprint_id, coalesce(p.compliance, 'unknown')),
+                                  (s.os_version, coalesce(p.compliance, 'unknown')))
+            """)
+        for row in grouped.rows {
+            guard let status = ComplianceStatus(rawValue: try row.decode("state")) else { continue }
+            let count: Int = try row.decode("n")
+            if try row.decode("by_version", as: Int.self) == 1 {
+                byVersion[try row.decodeIfPresent("os_version", as: String.self), default: ComplianceCounts()]
+                    .add(status, count)
+            } else {
+                overall.add(status, count)
+                byBlueprint[try row.decodeIfPresent("blueprint_id", as: UUID.self), default: (nil, ComplianceCounts())]
+                    .counts.add(status, count)
+            }
+        }
+        for row in try connection.query("SELECT id, name FROM blueprints").rows {
+            let id: UUID = try row.decode("id")
+            byBlueprint[id, default: (nil, ComplianceCounts())].name = try row.decode("name")
+        }
+        var byItem: [UUID: ComplianceCounts] = [:]
+        let perItem = try connection.query(
+            """
+            SELECT i.item_id, p.compliance AS state, count(*)::integer AS n
+            FROM mac_plans p CROSS JOIN LATERAL unnest(p.item_ids) AS i(item_id)
+            GROUP BY 1, 2
+            UNION ALL
+            SELECT bi.item_id, 'unknown', count(*)::integer
+            FROM devices d JOIN blueprint_items bi ON bi.blueprint_id = d.blueprint_id
+            WHERE NOT EXISTS (SELECT 1 FROM mac_plans p WHERE p.device_id = d.id)
+            GROUP BY 1
+            """)
+        for row in perItem.rows {
+            guard let status = ComplianceStatus(rawValue: try row.decode("state")) else { continue }
+            byItem[try row.decode("item_id"), default: ComplianceCounts()].add(status, try row.decode("n"))
+        }
+        let items = try connection.query("SELECT id, label, major FROM items ORDER BY major DESC, label, id").rows.map {
+            row -> ComplianceSummaryView.ItemCounts in
+            let counts = byItem[try row.decode("id")] ?? ComplianceCounts()
+            return .init(
+                itemId: try row.decode("id"), label: try row.decode("label"), major: try row.decode("major"),
+                total: counts.total, counts: counts)
+        }
+        // Exact versions, newest first; `15.7` and `15.7.0` are one version (kept as first seen).
+        var merged: [(version: OSVersion?, text: String?, counts: ComplianceCounts)] = []
+        for (text, counts) in byVersion {
+            let version = text.flatMap { try? OSVersion(parsing: $0) }
+            if let index = merged.firstIndex(where: { $0.version != nil && $0.version == version }) {
+                for (status, count) in counts.counts { merged[index].counts.add(status, count) }
+            } else {
+                merged.append((version, text, counts))
+            }
+        }
+        merged.sort { lhs, rhs in
+            switch (lhs.version, rhs.version) {
+            case let (l?, r?): return l > r
+            case (nil, _?): return false
+            case (_?, nil): return true
+            case (nil, nil): return (lhs.text ?? "") < (rhs.text ?? "")
+            }
+        }
+        return ComplianceSummaryView(
+            generatedAt: now, totalMacs: overall.total, overall: overall, perItem: items,
+            perBlueprint: byBlueprint.map { .init(blueprintId: $0.key, name: $0.value.name, total: $0.value.counts.total, counts: $0.value.counts) }
+                .sorted { ($0.name ?? "\u{10FFFF}", $0.blueprintId?.uuidString ?? "") < ($1.name ?? "\u{10FFFF}", $1.blueprintId?.uuidString ?? "") },
+            perVersion: merged.map { .init(osVersion: $0.text, total: $0.counts.total, counts: $0.counts) })
+    }
+
+    /// Per-Mac rows matching `filter`, by enrollment id, after `after`, at most `limit` (nil: all).
+    static func rows(_ filter: Filter, after: String?, limit: Int?, on connection: DatabaseConnection) throws
+        -> [ComplianceRowView]
+    {
+        try connection.query(
+            """
+            SELECT d.id, d.enrollment_id, d.serial_number, d.blueprint_id, s.os_version, s.last_received_at,
+                   CASE WHEN s.failure_count > 0 THEN s.failure_reason END AS failure_reason,
+                   coalesce(p.compliance, 'unknown') AS state, p.os_target_version, p.os_target_build, p.os_deadline,
+                   p.os_deadline_local, p.days_remaining
+            FROM devices d LEFT JOIN device_status s ON s.device_id = d.id LEFT JOIN mac_plans p ON p.device_id = d.id
+            WHERE ($1::uuid IS NULL OR p.item_ids @> ARRAY[$1::uuid]
+                   OR (p.device_id IS NULL AND EXISTS (SELECT 1 FROM blueprint_items bi
+                                                       WHERE bi.blueprint_id = d.blueprint_id AND bi.item_id = $1)))
+              AND ($2::uuid IS NULL OR d.blueprint_id = $2)
+              AND ($3::text IS NULL OR coalesce(p.compliance, 'unknown') = $3)
+              AND ($4::text IS NULL OR s.os_version = $4)
+              AND ($5::text IS NULL OR d.enrollment_id > $5)
+            ORDER BY d.enrollment_id
+            LIMIT $6
+            """,
+            [filter.itemID, filter.blueprintID, filter.state?.rawValue, filter.osVersion, after, limit]
+        ).rows.map { row in
+            ComplianceRowView(
+                deviceId: try row.decode("id"), enrollmentId: try row.decode("enrollment_id"),
+                serialNumber: try row.decodeIfPresent("serial_number"), blueprintId: try row.decodeIfPresent("blueprint_id"),
+                osVersion: try row.decodeIfPresent("os_version"), state: try row.decode("state"),
+                targetVersion: try row.decodeIfPresent("os_target_version"),
+                targetBuild: try row.decodeIfPresent("os_target_build"), deadline: try row.decodeIfPresent("os_deadline"),
+                deadlineLocal: try row.decodeIfPresent("os_deadline_local"),
+                daysRemaining: try row.decodeIfPresent("days_remaining"),
+                failureReason: try row.decodeIfPresent("failure_reason"),
+                lastReportAt: try row.decodeIfPresent("last_received_at"))
+        }
+    }
+}
