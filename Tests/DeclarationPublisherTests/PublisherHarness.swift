@@ -20,7 +20,7 @@ struct PublisherHarness: Sendable {
 
     static var logger: Logger {
         var logger = Logger(label: "publisher-tests")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["PUBLISHER_TEST_LOG"] == nil ? .critical : .debug
         return logger
     }
 
@@ -103,12 +103,12 @@ extension TestResponse {
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
 func eventually(
-    timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
+    timeout: Duration = .seconds(90), _ condition: @Sendable () async throws -> Bool
 ) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(100))
     }
     return try await condition()
 }
