@@ -95,27 +95,35 @@ enum ComplianceQueries {
     }
 
     /// Per-Mac rows matching `filter`, by enrollment id, after `after`, at most `limit` (nil: all).
+    ///
+    /// Only the filters in use are in the SQL (values still bound as parameters), so a page is one range
+    /// scan of the enrollment-id index however deep the cursor.
     static func rows(_ filter: Filter, after: String?, limit: Int?, on connection: DatabaseConnection) throws
         -> [ComplianceRowView]
     {
-        try connection.query(
+        var sql = SQLConditions()
+        if let itemID = filter.itemID {
+            let item = sql.bind(itemID)
+            sql.add(
+                "(p.item_ids @> ARRAY[\(item)::uuid] OR (p.device_id IS NULL AND EXISTS (SELECT 1 FROM blueprint_items bi "
+                    + "WHERE bi.blueprint_id = d.blueprint_id AND bi.item_id = \(item)::uuid)))")
+        }
+        if let blueprintID = filter.blueprintID { sql.add("d.blueprint_id = \(sql.bind(blueprintID))::uuid") }
+        if let state = filter.state { sql.add("coalesce(p.compliance, 'unknown') = \(sql.bind(state.rawValue))") }
+        if let version = filter.osVersion { sql.add("s.os_version = \(sql.bind(version))") }
+        if let after { sql.add("d.enrollment_id > \(sql.bind(after))") }
+        let limitClause = limit.map { "LIMIT \(sql.bind($0))" } ?? ""
+        return try connection.query(
             """
             SELECT d.id, d.enrollment_id, d.serial_number, d.blueprint_id, s.os_version, s.last_received_at,
                    CASE WHEN s.failure_count > 0 THEN s.failure_reason END AS failure_reason,
                    coalesce(p.compliance, 'unknown') AS state, p.os_target_version, p.os_target_build, p.os_deadline,
                    p.os_deadline_local, p.days_remaining
             FROM devices d LEFT JOIN device_status s ON s.device_id = d.id LEFT JOIN mac_plans p ON p.device_id = d.id
-            WHERE ($1::uuid IS NULL OR p.item_ids @> ARRAY[$1::uuid]
-                   OR (p.device_id IS NULL AND EXISTS (SELECT 1 FROM blueprint_items bi
-                                                       WHERE bi.blueprint_id = d.blueprint_id AND bi.item_id = $1)))
-              AND ($2::uuid IS NULL OR d.blueprint_id = $2)
-              AND ($3::text IS NULL OR coalesce(p.compliance, 'unknown') = $3)
-              AND ($4::text IS NULL OR s.os_version = $4)
-              AND ($5::text IS NULL OR d.enrollment_id > $5)
-            ORDER BY d.enrollment_id
-            LIMIT $6
+            \(sql.whereClause)
+            ORDER BY d.enrollment_id \(limitClause)
             """,
-            [filter.itemID, filter.blueprintID, filter.state?.rawValue, filter.osVersion, after, limit]
+            sql.parameters
         ).rows.map { row in
             ComplianceRowView(
                 deviceId: try row.decode("id"), enrollmentId: try row.decode("enrollment_id"),

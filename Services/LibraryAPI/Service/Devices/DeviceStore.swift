@@ -43,19 +43,25 @@ enum DeviceStore {
     /// One page of Macs matching `filter`, by enrollment id, with their reported OS and compliance
     /// (`paging.limit + 1` rows, so the caller knows whether another page follows).
     static func list(_ filter: Filter, paging: Paging, on connection: DatabaseConnection) throws -> [DeviceView] {
-        try connection.query(
+        var sql = SQLConditions()
+        if let blueprintID = filter.blueprintID { sql.add("d.blueprint_id = \(sql.bind(blueprintID))::uuid") }
+        if let major = filter.major {
+            sql.add("substring(s.os_version FROM '^[0-9]+')::integer = \(sql.bind(major))::integer")
+        }
+        if let compliance = filter.compliance {
+            sql.add("coalesce(p.compliance, 'unknown') = \(sql.bind(compliance.rawValue))")
+        }
+        if let after = paging.after { sql.add("d.enrollment_id > \(sql.bind(after))") }
+        return try connection.query(
             """
             SELECT d.id, d.enrollment_id, d.serial_number, d.model_identifier, d.board_id, d.blueprint_id,
                    array_to_json(d.tags)::text AS tags, d.time_zone, d.assigned_user, d.registered_at, d.updated_at,
                    s.os_version, coalesce(p.compliance, 'unknown') AS compliance
             FROM devices d LEFT JOIN device_status s ON s.device_id = d.id LEFT JOIN mac_plans p ON p.device_id = d.id
-            WHERE ($1::uuid IS NULL OR d.blueprint_id = $1)
-              AND ($2::integer IS NULL OR substring(s.os_version FROM '^[0-9]+')::integer = $2)
-              AND ($3::text IS NULL OR coalesce(p.compliance, 'unknown') = $3)
-              AND ($4::text IS NULL OR d.enrollment_id > $4)
-            ORDER BY d.enrollment_id LIMIT $5
+            \(sql.whereClause)
+            ORDER BY d.enrollment_id LIMIT \(sql.bind(paging.limit + 1))
             """,
-            [filter.blueprintID, filter.major, filter.compliance?.rawValue, paging.after, paging.limit + 1]
+            sql.parameters
         ).rows.map { row in
             var device = try view(row)
             device.osVersion = try row.decodeIfPresent("os_version")
