@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
         .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
         .executable(name: "managed-os-bench-status-ingest", targets: ["StatusIngestBenchmark"]),
+        .executable(name: "managed-os-bench-library-api", targets: ["LibraryAPIBenchmark"]),
         .executable(name: "managed-os-bench-scheduler", targets: ["SchedulerBenchmark"]),
         .executable(name: "managed-os-bench-self-service", targets: ["SelfServiceGatewayBenchmark"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
@@ -244,6 +245,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/StatusIngestBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "LibraryAPIBenchmark",
+            dependencies: [
+                "Database", "BenchmarkSupport", "LibraryAPIService", "FleetStore", "ManagedOSDomain",
+                "AppleFeedSnapshots", "ServiceSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LibraryAPIBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
