@@ -312,6 +312,7 @@ let package = Package(
                 "Database", "TestSupport", "ServiceSupport", "ManagedOSDomain", "FleetStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/ServiceTests",
             swiftSettings: swiftSettings

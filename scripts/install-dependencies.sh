@@ -11,6 +11,8 @@ command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 command -v curl >/dev/null 2>&1 || needed+=(curl)
 # headless browser for the Self Service page's end-to-end test
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+# validates docker-compose.yml in the tests (no Docker engine needed: `docker-compose config`)
+command -v docker-compose >/dev/null 2>&1 || needed+=(docker-compose)
 if [ ${#needed[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "missing packages: ${needed[*]} (run this script as root, or install them)" >&2
