@@ -27,26 +27,45 @@ public enum PlanStore {
     private static let digestEpoch = Date(timeIntervalSince1970: 0)
 
     /// SHA-256 hex of the plan's JSON with its evaluation instant blanked out.
-    public static func digest(of plan: MacPlan) throws -> String {
+    public static func digest(of plan: MacPlan) throws -> String { try encoded(plan).digest }
+
+    /// The plan's JSON (as stored) and its digest, from one encoding: the plan is encoded with its
+    /// evaluation instant blanked (that text is what the digest covers), then the real instant is put in.
+    static func encoded(_ plan: MacPlan) throws -> (json: String, digest: String) {
         var comparable = plan
         comparable.evaluatedAt = digestEpoch
-        let text = try PostgresJSON(encoding: comparable).text
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let blank = try PostgresJSON(encoding: comparable).text
+        let digest = SHA256.hash(data: Data(blank.utf8)).map { String(format: "%02x", $0) }.joined()
+        let stamp = try PostgresJSON(encoding: ["evaluatedAt": plan.evaluatedAt]).text
+        let blankStamp = try PostgresJSON(encoding: ["evaluatedAt": digestEpoch]).text
+        // `{"evaluatedAt":"…"}` without its braces is the key-value pair as it appears in the plan's JSON.
+        let json = blank.replacingOccurrences(of: blankStamp.dropFirst().dropLast(), with: stamp.dropFirst().dropLast())
+        return (json, digest)
     }
 
-    /// Writes the entries whose plan changed, in one statement; returns the device ids written.
+    /// Writes the entries whose plan changed, in one statement; returns the device ids written. Entries
+    /// whose digest and items equal the stored ones are not even sent.
     @discardableResult
     public static func write(_ entries: [Entry], on connection: DatabaseConnection) throws -> [UUID] {
         guard !entries.isEmpty else { return [] }
+        var stored: [UUID: (digest: String, items: [UUID])] = [:]
+        for row in try connection.query(
+            "SELECT device_id, plan_digest, item_ids FROM mac_plans WHERE device_id = ANY($1::uuid[])",
+            [entries.map(\.plan.macID)]
+        ).rows {
+            stored[try row.decode("device_id")] = (try row.decode("plan_digest"), try row.decode("item_ids"))
+        }
         var ids: [UUID] = [], plans: [String] = [], digests: [String] = [], compliance: [String] = []
         var osVersions: [String?] = [], osBuilds: [String?] = [], osDeadlines: [Date?] = [], osLocal: [String?] = []
         var bsiBuilds: [String?] = [], bsiDeadlines: [Date?] = [], days: [Int?] = [], legacy: [Bool] = []
         var next: [Date?] = [], evaluated: [Date] = [], itemIDs: [String] = []
         for entry in entries {
             let plan = entry.plan
+            let (json, digest) = try encoded(plan)
+            if let previous = stored[plan.macID], previous.digest == digest, previous.items == entry.itemIDs { continue }
             ids.append(plan.macID)
-            plans.append(try PostgresJSON(encoding: plan).text)
-            digests.append(try digest(of: plan))
+            plans.append(json)
+            digests.append(digest)
             compliance.append(plan.compliance.status.rawValue)
             osVersions.append(plan.osEnforcement.map { $0.targetVersion.description })
             osBuilds.append(plan.osEnforcement?.targetBuild?.rawValue)
@@ -60,6 +79,7 @@ public enum PlanStore {
             evaluated.append(plan.evaluatedAt)
             itemIDs.append("{" + entry.itemIDs.map(\.uuidString).joined(separator: ",") + "}")
         }
+        guard !ids.isEmpty else { return [] }
         return try connection.query(
             """
             INSERT INTO mac_plans AS p (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,

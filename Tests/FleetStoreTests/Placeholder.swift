@@ -1,1 +1,0 @@
-// FleetStoreTests: tests arrive with the service's issue.

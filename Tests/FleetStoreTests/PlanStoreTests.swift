@@ -1,0 +1,52 @@
+// PlanStoreTests: plans are stored as the domain JSON with their real evaluation instant, the digest ignores
+// that instant, and writing an unchanged plan writes nothing.
+
+import AppleFeedSnapshots
+import Database
+import FleetStore
+import Foundation
+import ManagedOSDomain
+import Testing
+import TestSupport
+
+@Suite("Plan store", .enabled(if: TestDatabase.isEnabled))
+struct PlanStoreTests {
+    static func plan(at instant: Date, mac: UUID) throws -> MacPlan {
+        let item = ManagedOSItem(
+            id: UUID(uuidString: "00000000-0000-0000-0000-000000000015")!, label: "macOS 15", major: 15,
+            installationMethod: .continuous,
+            versionEnforcement: .automatic(timeframe: .oneWeek), enforcementTime: EnforcementTime(hour: 17, minute: 0)!,
+            enforcementTimeZone: "Europe/Berlin")
+        let state = MacState(
+            id: mac, hardware: MacHardware(modelIdentifier: "Mac14,2"), osVersion: try OSVersion(parsing: "15.7.8"),
+            lastReportAt: try Date("2026-08-10T06:00:00Z", strategy: .iso8601))
+        return MacEvaluator.evaluate(
+            mac: state, items: [item], catalog: try AppleFeedSnapshots.defaultCatalog(), now: instant)
+    }
+
+    @Test("a stored plan reads back equal, its digest ignores the evaluation instant, and an unchanged plan is not rewritten")
+    func roundTripAndNoRewrite() async throws {
+        let database = try await TestDatabase.create()
+        defer { database.drop() }
+        let connection = try DatabaseConnection.connect(database.configuration)
+        let mac: UUID = try connection.query("INSERT INTO devices (enrollment_id) VALUES ('m') RETURNING id").first!.decode("id")
+        let instant = try Date("2026-08-10T12:00:00Z", strategy: .iso8601)
+        let first = try Self.plan(at: instant, mac: mac)
+        #expect(try PlanStore.write([.init(plan: first, itemIDs: [])], on: connection) == [mac])
+        #expect(try PlanStore.plan(deviceID: mac, on: connection) == first)
+
+        // A minute later nothing that matters changed: same digest, nothing written, the stored instant stays.
+        let later = try Self.plan(at: instant.addingTimeInterval(60), mac: mac)
+        #expect(later.evaluatedAt != first.evaluatedAt)
+        #expect(try PlanStore.digest(of: later) == PlanStore.digest(of: first))
+        #expect(try PlanStore.write([.init(plan: later, itemIDs: [])], on: connection).isEmpty)
+        #expect(try PlanStore.plan(deviceID: mac, on: connection)?.evaluatedAt == first.evaluatedAt)
+        // A different set of reaching items is a change.
+        #expect(try PlanStore.write([.init(plan: later, itemIDs: [UUID()])], on: connection) == [mac])
+        // Three days later the day count changed: a new digest and a write.
+        let changed = try Self.plan(at: instant.addingTimeInterval(3 * 86_400), mac: mac)
+        #expect(try PlanStore.digest(of: changed) != PlanStore.digest(of: first))
+        #expect(try PlanStore.write([.init(plan: changed, itemIDs: [])], on: connection) == [mac])
+        #expect(try PlanStore.plan(deviceID: mac, on: connection) == changed)
+    }
+}
