@@ -139,6 +139,37 @@ import Yams
         #expect(!statusIngest.contains("SCHEDULER_BATCH_SIZE"))
     }
 
+    @Test func theReadmeConfigurationTableListsEveryVariableAndWhoReadsIt() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(
+            readme.components(separatedBy: "\n## Configuration reference\n").dropFirst().first?
+                .components(separatedBy: "\n## ").first,
+            "README.md has no \"## Configuration reference\" section")
+        // `| `NAME` | read by | meaning | default |`
+        var documented: [String: Set<String>] = [:]
+        for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 2 else { continue }
+            let readers = cells[1] == "all" ? ServiceDescriptor.all.map(\.name) : cells[1].components(separatedBy: ", ")
+            documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), default: []]
+                .formUnion(readers)
+        }
+        var read: [String: Set<String>] = [:]
+        for descriptor in ServiceDescriptor.all {
+            for variable in try Self.variablesRead(byServiceFolder: try #require(Self.serviceFolders[descriptor.name]))
+            {
+                read[variable, default: []].insert(descriptor.name)
+            }
+        }
+        #expect(read.count > 20, "the scan found only \(read.keys.sorted())")
+        for variable in Set(read.keys).union(documented.keys).sorted() {
+            #expect(
+                documented[variable] == read[variable],
+                "\(variable): the README says it is read by \(documented[variable]?.sorted() ?? []), the code by \(read[variable]?.sorted() ?? [])"
+            )
+        }
+    }
+
     // MARK: the proxy
 
     @Test(arguments: ProxyCase.all)
