@@ -131,7 +131,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
             return "/v1/compliance/macs?limit=100&cursor=\(cursor)"
         }
         var previewTimes: [Double] = []
-        let client = TestClient(host: "127.0.0.1", port: cachedPort)
+        let client = TestClient(host: "127.0.0.1", port: cachedPort, configuration: .init(timeout: .seconds(300)))
         client.connect()
         for _ in 0..<previews {
             let started = ContinuousClock.now
@@ -185,7 +185,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for clientIndex in 0..<clients {
                 group.addTask {
-                    let client = TestClient(host: "127.0.0.1", port: port)
+                    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(300)))
                     client.connect()
                     var latencies: [Double] = []
                     var number = 0
