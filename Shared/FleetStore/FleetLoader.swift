@@ -5,7 +5,7 @@ import Foundation
 import ManagedOSDomain
 
 /// Reads `devices` joined with `device_status` and open Self Service requests (0002, 0003, 0008). A Mac's
-/// grace start is the later of its registration and its return from 72 hours offline (0014).
+/// grace start is the later of its registration and its return from 72 hours offline (0012).
 public enum FleetLoader {
     private static let select = """
         SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,

@@ -1,4 +1,4 @@
--- 0014: when a Mac came back online — its first report after 72 hours without one (NULL until that happens;
+-- 0012: when a Mac came back online — its first report after 72 hours without one (NULL until that happens;
 -- a Mac's very first report is covered by its registration instant).
 -- The scheduler's grace period for returning Macs starts at the later of this and the Mac's registration.
 -- Kept by a trigger so every writer of device_status (status-ingest replicas, tests) maintains it alike.
