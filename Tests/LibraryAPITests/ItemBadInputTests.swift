@@ -60,6 +60,18 @@ struct ItemBadInputTests {
             body: Bodies.item(["versionEnforcement": #"{"mode":"automatic","timeframe":"tenDays"}"#]),
             status: .unprocessableContent, field: "versionEnforcement.timeframe", code: "invalidTimeframe"),
         Case(
+            name: "grace period of 40 days", body: Bodies.item(["gracePeriodDays": "40"]),
+            status: .unprocessableContent, field: "gracePeriodDays", code: "outOfRange"),
+        Case(
+            name: "exploited-CVE timeframe not in the list", body: Bodies.item(["exploitedCVETimeframe": "\"fortnight\""]),
+            status: .unprocessableContent, field: "exploitedCVETimeframe", code: "invalidTimeframe"),
+        Case(
+            name: "exploited-CVE timeframe not shorter", body: Bodies.item(["exploitedCVETimeframe": "\"oneMonth\""]),
+            status: .unprocessableContent, field: "exploitedCVETimeframe", code: "notShorter"),
+        Case(
+            name: "grace period as text", body: Bodies.item(["gracePeriodDays": "\"5\""]),
+            status: .badRequest, field: "gracePeriodDays", code: "wrong_type"),
+        Case(
             name: "details URL not https", body: Bodies.item(["detailsURL": "\"http://example.com/os\""]),
             status: .unprocessableContent, field: "detailsURL", code: "notHTTPS"),
         Case(

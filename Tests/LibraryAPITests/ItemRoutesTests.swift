@@ -34,6 +34,28 @@ struct ItemRoutesTests {
         }
     }
 
+    @Test("the Beyond Iru settings (grace period, exploited-CVE timeframe) are stored, echoed and reach the domain item")
+    func beyondIruSettings() async throws {
+        try await LibraryAPIHarness.run { api in
+            let reply = try await api.write(
+                .post, "/v1/library-items",
+                body: Bodies.item(["gracePeriodDays": "5", "exploitedCVETimeframe": "\"twoDays\""]))
+            #expect(reply.status == .created)
+            #expect(reply.json["item"]["gracePeriodDays"].int == 5)
+            #expect(reply.json["item"]["exploitedCVETimeframe"].string == "twoDays")
+            let id = try #require(reply.json["item"]["id"].string)
+            let stored = try api.database.query("SELECT config::text AS config FROM items WHERE id = $1::uuid", [id])
+                .first!.decode("config", as: String.self)
+            let item = try PostgresJSON(text: stored).decode(ManagedOSItem.self)
+            #expect(item.gracePeriodDays == 5)
+            #expect(item.exploitedCVETimeframe == .twoDays)
+            // Off by default: a plain item has neither.
+            let plain = try await api.write(.post, "/v1/library-items", body: Bodies.item(["label": "\"Plain\""]))
+            #expect(plain.json["item"]["gracePeriodDays"].int == nil)
+            #expect(plain.json["item"]["exploitedCVETimeframe"].string == nil)
+        }
+    }
+
     @Test("the stored configuration decodes as the domain item the scheduler reads")
     func storedConfigIsDomainItem() async throws {
         try await LibraryAPIHarness.run { api in

@@ -59,6 +59,12 @@ struct JSONObjectReader: Sendable {
         return Int(number)
     }
 
+    /// An optional integer (absent or null → nil).
+    func optionalInt(_ key: String) throws -> Int? {
+        guard members[key] != nil, members[key] != .null else { return nil }
+        return try int(key)
+    }
+
     /// A required object.
     func object(_ key: String) throws -> JSONObjectReader {
         let value = try required(key)

@@ -28,6 +28,10 @@ struct ItemDocument: Codable, Sendable, Equatable {
     var enforcementTimeZone: String
     var bsiEnforcement: Enforcement
     var detailsURL: String?
+    /// Beyond Iru: grace period in days for new and returning Macs (absent when off).
+    var gracePeriodDays: Int?
+    /// Beyond Iru: shorter timeframe for releases fixing actively exploited CVEs (absent when off).
+    var exploitedCVETimeframe: String?
 
     /// The document of a domain item.
     init(_ item: ManagedOSItem) {
@@ -53,5 +57,7 @@ struct ItemDocument: Codable, Sendable, Equatable {
             bsiEnforcement = Enforcement(mode: "automatic", timeframe: timeframe.rawValue, time: time.description)
         }
         detailsURL = item.detailsURL
+        gracePeriodDays = item.gracePeriodDays
+        exploitedCVETimeframe = item.exploitedCVETimeframe?.rawValue
     }
 }

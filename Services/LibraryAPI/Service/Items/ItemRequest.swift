@@ -10,7 +10,7 @@ import ManagedOSDomain
 enum ItemRequest {
     static let topLevelFields: Set<String> = [
         "label", "major", "installationMethod", "versionEnforcement", "enforcementTime", "enforcementTimeZone",
-        "bsiEnforcement", "detailsURL",
+        "bsiEnforcement", "detailsURL", "gracePeriodDays", "exploitedCVETimeframe",
     ]
 
     /// The validated item with identifier `id`.
@@ -45,12 +45,25 @@ enum ItemRequest {
             bsi = parsed
         }
         let detailsURL = try body.optionalString("detailsURL")
+        let gracePeriodDays = try body.optionalInt("gracePeriodDays")
+        var exploitedTimeframe: EnforcementTimeframe? = nil
+        if let text = try body.optionalString("exploitedCVETimeframe") {
+            exploitedTimeframe = EnforcementTimeframe(rawValue: text)
+            if exploitedTimeframe == nil {
+                issues.append(
+                    .init(
+                        field: "exploitedCVETimeframe", code: "invalidTimeframe",
+                        message: "\"\(text)\" is not a timeframe: use one of "
+                            + EnforcementTimeframe.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+            }
+        }
 
         let item = ManagedOSItem(
             id: id, label: label, major: major, installationMethod: method ?? .selfService,
             versionEnforcement: versionEnforcement ?? .doNotManage,
             enforcementTime: time ?? EnforcementTime(hour: 0, minute: 0)!, enforcementTimeZone: zone,
-            bsiEnforcement: bsi, detailsURL: detailsURL)
+            bsiEnforcement: bsi, detailsURL: detailsURL, gracePeriodDays: gracePeriodDays,
+            exploitedCVETimeframe: exploitedTimeframe)
         // Placeholders stand in for values already reported; only report the validator's own findings.
         issues += ItemValidator.validate(item).filter { issue in
             !(issue.code == "doNotManageWithContinuous" && (method == nil || versionEnforcement == nil))
