@@ -1,0 +1,258 @@
+// EndToEndTests: the five real executables against one fresh database, driven only over HTTP as an admin, a
+// Mac behind an MDM server (DDM check-ins and status reports) and its Self Service app would drive them.
+
+import Foundation
+import ServiceSupport
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Serialized: five services plus a migration on two cores.
+@Suite(.serialized, .enabled(if: TestDatabase.isEnabled, "SKIP_DB_TESTS=1"))
+struct EndToEndTests {
+    /// The bundled Apple catalog snapshot is current at this instant (15.7.9 is macOS 15's latest).
+    static let now = "2026-08-10T12:00:00Z"
+    static let enrollmentID = "e2e-mac-15"
+
+    @Test func macOS15MacIsDeclaredTheLatestUpdateInstallsItAndBecomesCompliant() async throws {
+        try await FreshDatabase.with { database in
+            let product = try await Product.start(databaseURL: database.url, schedulerNow: Self.now)
+            defer { product.stop() }
+            let admin = product.admin
+
+            // An admin: a blueprint, a macOS 15 item (automatic, one week) assigned to it, and a Mac on it.
+            let blueprint = try await admin.json("POST", "/v1/blueprints", ["name": "E2E fleet"], expect: 201)
+            let blueprintID = try #require(
+                blueprint["id"] as? String ?? (blueprint["blueprint"] as? [String: Any])?["id"] as? String)
+            let created = try await admin.json(
+                "POST", "/v1/library-items",
+                [
+                    "label": "macOS 15", "major": 15, "installationMethod": "continuous",
+                    "versionEnforcement": ["mode": "automatic", "timeframe": "oneWeek"],
+                    "enforcementTime": "09:00", "enforcementTimeZone": "Europe/Paris",
+                ], expect: 201)
+            let itemID = try #require((created["item"] as? [String: Any])?["id"] as? String)
+            let assigned = try await admin.json(
+                "PUT", "/v1/blueprints/\(blueprintID)/items/\(itemID)", nil, expect: 200)
+            #expect(
+                (assigned["itemIds"] as? [String] ?? (assigned["blueprint"] as? [String: Any])?["itemIds"] as? [String])
+                    == [itemID])
+            let registered = try await admin.json(
+                "POST", "/v1/devices",
+                [
+                    "enrollmentId": Self.enrollmentID, "serialNumber": "C02E2E000001", "modelIdentifier": "Mac14,2",
+                    "blueprintId": blueprintID, "timeZone": "Europe/Paris",
+                ], expect: 201)
+            let credential = try #require(registered["selfServiceCredential"] as? String)
+
+            // The Mac reports macOS 15.7.8 through the MDM server's forwarding.
+            try await product.report(version: "15.7.8", build: "24G222")
+
+            // The scheduler plans; the Mac's next DDM sync carries a 15.7.9 enforcement.
+            let enforcement = try await product.waitForEnforcement(timeout: .seconds(90))
+            #expect(enforcement["TargetOSVersion"] as? String == "15.7.9")
+            let localDeadline = try #require(enforcement["TargetLocalDateTime"] as? String)
+            #expect(localDeadline.hasSuffix("T09:00:00"), "deadline at the item's enforcement time: \(localDeadline)")
+
+            // library-api shows the Mac pending with that target; Self Service shows the same update.
+            let pending = try await product.complianceRow(waitingFor: "pending", timeout: .seconds(30))
+            #expect(pending["targetVersion"] as? String == "15.7.9")
+            #expect(pending["osVersion"] as? String == "15.7.8")
+            let updates = try await product.gateway.json(
+                "GET", "/v1/me/updates", nil, expect: 200, headers: ["Authorization": "Bearer \(credential)"])
+            let osUpdate = (updates["updates"] as? [[String: Any]])?.first { $0["kind"] as? String == "os" }
+            #expect(osUpdate?["targetVersion"] as? String == "15.7.9")
+
+            // The Mac installs 15.7.9 and reports it: compliant, and the enforcement is withdrawn.
+            try await product.report(version: "15.7.9", build: "24G231")
+            let compliant = try await product.complianceRow(waitingFor: "compliant", timeout: .seconds(90))
+            #expect(compliant["osVersion"] as? String == "15.7.9")
+            let manifest = try await product.manifestConfigurationIdentifiers()
+            #expect(!manifest.contains(Product.enforcementIdentifier), "the enforcement is still declared: \(manifest)")
+        }
+    }
+}
+
+// MARK: - The running product
+
+extension EndToEndTests {
+    /// The five services started as processes on free ports, with an admin token.
+    final class Product: @unchecked Sendable {
+        static let enforcementIdentifier = "com.managedos.enforcement.os"
+
+        let processes: [ChildProcess]
+        let admin: Client
+        let publisher: Client
+        let statusIngest: Client
+        let gateway: Client
+        let libraryAPI: Client
+
+        private init(processes: [ChildProcess], clients: [String: Client]) {
+            self.processes = processes
+            libraryAPI = clients[ServiceDescriptor.libraryAPI.name]!
+            admin = libraryAPI
+            publisher = clients[ServiceDescriptor.declarationPublisher.name]!
+            statusIngest = clients[ServiceDescriptor.statusIngest.name]!
+            gateway = clients[ServiceDescriptor.selfServiceGateway.name]!
+        }
+
+        static func start(databaseURL: String, schedulerNow: String) async throws -> Product {
+            var base = ProcessInfo.processInfo.environment
+            base["DATABASE_URL"] = databaseURL
+            base["LOG_LEVEL"] = "info"
+            base["DATABASE_POOL_SIZE"] = "4"
+            let libraryAPI = try ServiceBinaries.url(for: ServiceDescriptor.libraryAPI.name)
+
+            let migrate = try ChildProcess(executable: libraryAPI, arguments: ["migrate"], environment: base)
+            let migrated = try await migrate.exitStatus(timeout: .seconds(120))
+            guard migrated == 0 else { throw TestSetupError("migrate exited \(migrated): \(migrate.standardError)") }
+            let tokens = try ChildProcess(
+                executable: libraryAPI, arguments: ["tokens", "create", "--scope", "write", "--name", "e2e-admin"],
+                environment: base)
+            let created = try await tokens.exitStatus(timeout: .seconds(60))
+            let token = tokens.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard created == 0, !token.isEmpty else {
+                throw TestSetupError("tokens create exited \(created): \(tokens.standardError)")
+            }
+
+            var processes: [ChildProcess] = []
+            var clients: [String: Client] = [:]
+            do {
+                for descriptor in ServiceDescriptor.all {
+                    var environment = base
+                    let port = try HTTPProbe.freePort()
+                    environment["HTTP_PORT"] = String(port)
+                    if descriptor == .scheduler {
+                        environment["SCHEDULER_NOW"] = schedulerNow
+                        environment["SCHEDULER_TICK_SECONDS"] = "1"
+                    }
+                    let process = try ChildProcess(
+                        executable: try ServiceBinaries.url(for: descriptor.name), environment: environment)
+                    processes.append(process)
+                    let probe = HTTPProbe(port: port)
+                    let health = try await probe.waitUntilAnswering("/healthz", process: process, timeout: .seconds(60))
+                    guard health.status == 200 else {
+                        throw TestSetupError("\(descriptor.name) /healthz answered \(health.status): \(health.body)")
+                    }
+                    clients[descriptor.name] = Client(
+                        probe: probe, process: process,
+                        headers: descriptor == .libraryAPI ? ["Authorization": "Bearer \(token)"] : [:])
+                }
+            } catch {
+                for process in processes { process.send(SIGKILL) }
+                throw error
+            }
+            return Product(processes: processes, clients: clients)
+        }
+
+        func stop() {
+            for process in processes { process.send(SIGTERM) }
+        }
+
+        /// Everything the services logged, for failure messages.
+        var logs: String {
+            processes.map { "--- \($0.name)\n\($0.standardError.suffix(4000))" }.joined(separator: "\n")
+        }
+
+        /// A full DDM status report as NanoMDM forwards it (`PUT <dm base>/status`).
+        func report(version: String, build: String) async throws {
+            let report: [String: Any] = [
+                "StatusItems": [
+                    "device": [
+                        "operating-system": ["version": version, "build-version": build],
+                        "model": ["identifier": "Mac14,2"],
+                    ]
+                ],
+                "Errors": [],
+                "FullReport": true,
+            ]
+            let response = try await statusIngest.probe.send(
+                "PUT", "/status",
+                headers: ["X-Enrollment-ID": EndToEndTests.enrollmentID, "Content-Type": "application/json"],
+                body: try JSONSerialization.data(withJSONObject: report))
+            #expect(response.status == 200, "status report \(version): \(response.status) \(response.body)")
+        }
+
+        /// A Mac's DDM sync (tokens, declaration-items) → the identifiers of its configurations.
+        func manifestConfigurationIdentifiers() async throws -> [String] {
+            let headers = ["X-Enrollment-ID": EndToEndTests.enrollmentID]
+            let tokens = try await publisher.probe.get("/tokens", headers: headers)
+            #expect(tokens.status == 200, "tokens: \(tokens.body)")
+            let syncTokens = try Client.object(tokens.body)["SyncTokens"] as? [String: Any]
+            let token = try #require(syncTokens?["DeclarationsToken"] as? String, "tokens: \(tokens.body)")
+            let items = try await publisher.probe.get("/declaration-items", headers: headers)
+            #expect(items.status == 200, "declaration-items: \(items.body)")
+            let manifest = try Client.object(items.body)
+            #expect(manifest["DeclarationsToken"] as? String == token, "tokens and manifest disagree")
+            let declarations = manifest["Declarations"] as? [String: Any]
+            let configurations = declarations?["Configurations"] as? [[String: Any]] ?? []
+            return configurations.compactMap { $0["Identifier"] as? String }
+        }
+
+        /// Syncs until the manifest lists the OS enforcement, then fetches it and returns its payload.
+        func waitForEnforcement(timeout: Duration) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + timeout
+            while try await !manifestConfigurationIdentifiers().contains(Self.enforcementIdentifier) {
+                guard ContinuousClock.now < deadline else {
+                    throw TestSetupError("no enforcement was declared within \(timeout)\n\(logs)")
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let response = try await publisher.probe.get(
+                "/declaration/configuration/\(Self.enforcementIdentifier)",
+                headers: ["X-Enrollment-ID": EndToEndTests.enrollmentID])
+            #expect(response.status == 200, "declaration: \(response.body)")
+            let declaration = try Client.object(response.body)
+            #expect(declaration["Type"] as? String == "com.apple.configuration.softwareupdate.enforcement.specific")
+            return try #require(declaration["Payload"] as? [String: Any], "declaration: \(response.body)")
+        }
+
+        /// The Mac's row in `GET /v1/compliance/macs` once its state is `state`.
+        func complianceRow(waitingFor state: String, timeout: Duration) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + timeout
+            var last: [String: Any]?
+            while ContinuousClock.now < deadline {
+                let page = try await admin.json("GET", "/v1/compliance/macs", nil, expect: 200)
+                last = (page["items"] as? [[String: Any]])?.first {
+                    $0["enrollmentId"] as? String == EndToEndTests.enrollmentID
+                }
+                if let last, last["state"] as? String == state { return last }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            throw TestSetupError(
+                "the Mac did not become \(state) within \(timeout); last row \(String(describing: last))\n\(logs)")
+        }
+    }
+
+    /// One service's HTTP endpoint.
+    struct Client: Sendable {
+        let probe: HTTPProbe
+        let process: ChildProcess
+        let headers: [String: String]
+
+        /// Sends JSON (or nothing) and returns the JSON object answered; records an issue on another status.
+        func json(
+            _ method: String, _ path: String, _ body: [String: Any]?, expect status: Int,
+            headers extra: [String: String] = [:]
+        ) async throws -> [String: Any] {
+            var headers = self.headers.merging(extra) { $1 }
+            if body != nil { headers["Content-Type"] = "application/json" }
+            let response = try await probe.send(
+                method, path, headers: headers, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
+            #expect(response.status == status, "\(method) \(path): \(response.status) \(response.body)")
+            return try Self.object(response.body)
+        }
+
+        static func object(_ text: String) throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw TestSetupError("not a JSON object: \(text)")
+            }
+            return object
+        }
+    }
+}
