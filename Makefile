@@ -4,7 +4,7 @@
 SWIFT ?= swift
 FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
-.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api format lint
+.PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher format lint
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
@@ -21,7 +21,7 @@ run:
 	scripts/run-local.sh
 
 ## bench: every benchmark; each rewrites its own section of BENCHMARKS.md
-bench: bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api
+bench: bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher
 
 ## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
@@ -65,3 +65,9 @@ bench-scheduler:
 	scripts/install-dependencies.sh
 	$(SWIFT) build -c release --product managed-os-bench-scheduler
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-scheduler --markdown BENCHMARKS.md
+
+## bench-declaration-publisher: GET declaration-items req/s and p50/p99 for 100,000 Macs beside /healthz (release build)
+bench-declaration-publisher:
+	scripts/install-dependencies.sh
+	$(SWIFT) build -c release --product managed-os-bench-declaration-publisher
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/managed-os-bench-declaration-publisher --markdown BENCHMARKS.md

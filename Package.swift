@@ -42,6 +42,7 @@ let package = Package(
         .executable(name: "managed-os-bench-library-api", targets: ["LibraryAPIBenchmark"]),
         .executable(name: "managed-os-bench-scheduler", targets: ["SchedulerBenchmark"]),
         .executable(name: "managed-os-bench-self-service", targets: ["SelfServiceGatewayBenchmark"]),
+        .executable(name: "managed-os-bench-declaration-publisher", targets: ["DeclarationPublisherBenchmark"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
     ],
     dependencies: [
@@ -281,6 +282,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/SchedulerBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DeclarationPublisherBenchmark",
+            dependencies: [
+                "Database", "BenchmarkSupport", "DeclarationPublisherService", "DeclarativeManagement",
+                "ManagedOSDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DeclarationPublisherBenchmark",
             swiftSettings: swiftSettings
         ),
 
