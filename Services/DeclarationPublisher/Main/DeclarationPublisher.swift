@@ -35,7 +35,7 @@ struct DeclarationPublisher: AsyncParsableCommand {
                 routes: { router, resources in
                     let built = DeclarationPublisherService(
                         pool: resources.pool, settings: settings, logger: resources.logger)
-                    built.routes.add(to: router)
+                    built.addRoutes(to: router)
                     service = built
                 },
                 services: { _ in service?.services ?? [] })

@@ -7,8 +7,8 @@ import NIOCore
 import ServiceLifecycle
 import ServiceSupport
 
-/// declaration-publisher's parts: the per-replica cache and its invalidator, the DDM routes over them, and
-/// the outbox delivery.
+/// declaration-publisher's parts: the per-replica cache and its invalidator, the DDM routes over them, the
+/// outbox delivery, and the MDM server's webhook (command results).
 public struct DeclarationPublisherService: Sendable {
     /// The replica's cache of each Mac's answers.
     public let cache: DeclarationSetCache
@@ -18,6 +18,8 @@ public struct DeclarationPublisherService: Sendable {
     public let delivery: CommandDeliveryService
     /// The DDM routes.
     public let routes: DDMRoutes
+    /// `POST /webhook`: the MDM server's command results.
+    public let webhook: MDMWebhookRoutes
 
     /// Builds the parts over `pool`.
     public init(
@@ -31,6 +33,15 @@ public struct DeclarationPublisherService: Sendable {
         routes = DDMRoutes(
             provider: DeclarationSetProvider(pool: pool, cache: cache),
             verifier: settings.hmacKey.map { DDMSignatureVerifier(key: $0) })
+        webhook = MDMWebhookRoutes(
+            recorder: CommandResultRecorder(pool: pool),
+            verifier: settings.webhookHMACKey.map { DDMSignatureVerifier(key: $0) })
+    }
+
+    /// Adds the DDM routes and the webhook to `router`.
+    public func addRoutes(to router: Router<ServiceRequestContext>) {
+        routes.add(to: router)
+        webhook.add(to: router)
     }
 
     /// The long-running workers.
@@ -46,7 +57,7 @@ public struct DeclarationPublisherService: Sendable {
         let service = DeclarationPublisherService(
             pool: pool, settings: settings, logger: logger, invalidationInterval: invalidationInterval)
         let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
-        service.routes.add(to: router)
+        service.addRoutes(to: router)
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             services: service.services,

@@ -8,6 +8,7 @@ import ServiceSupport
 /// | variable | meaning | default |
 /// |---|---|---|
 /// | `DDM_HMAC_KEY` | shared key: when set, every request needs a valid `X-Hmac-Signature` | unset |
+/// | `WEBHOOK_HMAC_KEY` | shared key: when set, every `POST /webhook` needs a valid `X-Hmac-Signature` | unset |
 /// | `DDM_CACHE_MAX_MACS` | most Macs whose sets are held in memory, 0 = no cache | `200000` |
 /// | `MDM_API_URL` | base URL of the MDM server's API (NanoMDM: `https://mdm.example/`); unset = commands stay queued | unset |
 /// | `MDM_API_KEY` | API key, sent as HTTP basic auth password of user `MDM_API_USER` | unset |
@@ -20,6 +21,8 @@ import ServiceSupport
 /// | `OUTBOX_CONCURRENCY` | deliveries in flight at once, 1–256 | `16` |
 public struct DeclarationPublisherSettings: Sendable, Equatable {
     public var hmacKey: [UInt8]?
+    /// Key of the MDM server's webhook (`POST /webhook`); nil = unsigned events are accepted.
+    public var webhookHMACKey: [UInt8]?
     public var cacheMaximumMacs: Int
     public var mdmAPIURL: URL?
     public var mdmAPIKey: String?
@@ -38,9 +41,10 @@ public struct DeclarationPublisherSettings: Sendable, Equatable {
         hmacKey: [UInt8]? = nil, cacheMaximumMacs: Int = 200_000, mdmAPIURL: URL? = nil, mdmAPIKey: String? = nil,
         mdmAPIUser: String = "nanomdm", maximumAttempts: Int = 12, initialBackoff: Duration = .seconds(1),
         maximumBackoff: Duration = .seconds(600), lease: Duration = .seconds(60), pollInterval: Duration = .seconds(1),
-        deliveryConcurrency: Int = 16, requestTimeout: Duration = .seconds(20)
+        deliveryConcurrency: Int = 16, requestTimeout: Duration = .seconds(20), webhookHMACKey: [UInt8]? = nil
     ) {
         self.hmacKey = hmacKey
+        self.webhookHMACKey = webhookHMACKey
         self.cacheMaximumMacs = cacheMaximumMacs
         self.mdmAPIURL = mdmAPIURL
         self.mdmAPIKey = mdmAPIKey
@@ -70,6 +74,10 @@ public struct DeclarationPublisherSettings: Sendable, Equatable {
         if let key = environment["DDM_HMAC_KEY"] {
             if key.isEmpty { problems.append("DDM_HMAC_KEY must not be empty when set") }
             hmacKey = Array(key.utf8)
+        }
+        if let key = environment["WEBHOOK_HMAC_KEY"] {
+            if key.isEmpty { problems.append("WEBHOOK_HMAC_KEY must not be empty when set") }
+            webhookHMACKey = Array(key.utf8)
         }
         cacheMaximumMacs = integer("DDM_CACHE_MAX_MACS", 0...10_000_000, 200_000)
         if let raw = environment["MDM_API_URL"], !raw.isEmpty {
