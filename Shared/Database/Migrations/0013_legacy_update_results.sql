@@ -1,4 +1,4 @@
--- 0015: what legacy Macs (macOS 13 and earlier) report through the MDM server's command results, written by
+-- 0013: what legacy Macs (macOS 13 and earlier) report through the MDM server's command results, written by
 -- declaration-publisher's webhook (NanoMDM `-webhook-url`). Command results themselves go to
 -- command_outbox.result_status / result_at (0006); this table holds the per-Mac facts the scheduler reads.
 --
