@@ -6,11 +6,16 @@ FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
 .PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher format lint
 
+# Suites that start service processes or push thousands of reports: run one at a time after the rest,
+# so their timing does not starve (or get starved by) the hundreds of small tests running in parallel.
+PROCESS_SUITES := SchedulerFailoverTests|StatusIngestProcessScaleOutTests|EndToEndTests|StatusScaleOutTests|ServiceExecutableTests
+
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
 	scripts/install-dependencies.sh
 	$(SWIFT) build
-	scripts/with-postgres.sh $(SWIFT) test --disable-xctest
+	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip '$(PROCESS_SUITES)'
+	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip-build --no-parallel --filter '$(PROCESS_SUITES)'
 
 ## build: debug build of every target
 build:

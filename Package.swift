@@ -67,9 +67,15 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(
+            name: "Digests",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Digests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Database",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "Digests",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,15 +127,14 @@ let package = Package(
         ),
         .target(
             name: "DeclarativeManagement",
-            dependencies: ["ManagedOSDomain", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ManagedOSDomain", "Digests"],
             path: "Shared/DeclarativeManagement",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FleetStore",
             dependencies: [
-                "Database", "EventBus", "ManagedOSDomain", "DeclarativeManagement",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Database", "Digests", "EventBus", "ManagedOSDomain", "DeclarativeManagement",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/FleetStore",
@@ -155,8 +160,7 @@ let package = Package(
         .target(
             name: "SchedulerService",
             dependencies: serviceDependencies + [
-                "FleetStore", "DeclarativeManagement", "AppleFeedSnapshots",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "FleetStore", "DeclarativeManagement", "AppleFeedSnapshots", "Digests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Services/Scheduler/Service",
@@ -288,7 +292,7 @@ let package = Package(
             name: "DeclarationPublisherBenchmark",
             dependencies: [
                 "Database", "BenchmarkSupport", "DeclarationPublisherService", "DeclarativeManagement",
-                "ManagedOSDomain",
+                "FleetStore", "ManagedOSDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -301,7 +305,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["Database", "TestSupport"],
+            dependencies: ["Database", "Digests", "TestSupport"],
             path: "Tests/DatabaseTests",
             swiftSettings: swiftSettings
         ),
@@ -355,7 +359,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetStoreTests",
-            dependencies: ["FleetStore", "Database", "EventBus", "ManagedOSDomain", "AppleFeedSnapshots", "TestSupport"],
+            dependencies: [
+                "FleetStore", "Database", "DeclarativeManagement", "Digests", "EventBus", "ManagedOSDomain", "AppleFeedSnapshots",
+                "TestSupport",
+            ],
             path: "Tests/FleetStoreTests",
             swiftSettings: swiftSettings
         ),
@@ -385,7 +392,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Database", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Database", "Digests", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

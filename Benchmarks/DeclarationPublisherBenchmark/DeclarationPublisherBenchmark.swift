@@ -6,6 +6,7 @@ import BenchmarkSupport
 import Database
 import DeclarationPublisherService
 import DeclarativeManagement
+import FleetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -200,49 +201,29 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         return Measurement(rate: Double(latencies.count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
     }
 
-    /// Registers `macs` Macs (`mac-0` …) and gives Mac `n` the set `sets[n % sets.count]`, in four statements.
+    /// Registers `macs` Macs (`mac-0` …) and gives Mac `n` the set `sets[n % sets.count]`: the sets' shared
+    /// content through `DeclarationSetStore.storeContents`, the Macs' rows in bulk SQL.
     func seed(pool: ConnectionPool, sets: [DeclarationSet]) async throws {
-        var variants: [Int] = [], kinds: [String] = [], identifiers: [String] = [], tokens: [String] = []
-        var bodies: [String] = []
-        for (variant, set) in sets.enumerated() {
-            for declaration in set.declarations {
-                variants.append(variant)
-                kinds.append(declaration.kind.rawValue)
-                identifiers.append(declaration.identifier)
-                tokens.append(declaration.serverToken)
-                bodies.append(declaration.body)
-            }
-        }
         let macs = self.macs
-        let declarationColumns = (variants, kinds, identifiers, tokens, bodies)
-        try await pool.withConnection { connection in
+        try await pool.withTransaction { connection in
             try connection.query(
                 """
                 INSERT INTO devices (enrollment_id, model_identifier)
                 SELECT 'mac-' || g, 'Mac14,2' FROM generate_series(0, $1::integer - 1) g
                 """, [macs])
+            try DeclarationSetStore.storeContents(of: sets, on: connection)
             try connection.query(
                 """
-                INSERT INTO declaration_sets (device_id, declarations_token, manifest, updated_at)
-                SELECT d.id, s.token, s.manifest, date_trunc('second', now())
+                INSERT INTO declaration_sets (device_id, declarations_token, updated_at)
+                SELECT d.id, s.token, date_trunc('second', now())
                 FROM devices d
-                JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(token, manifest, n)
-                  ON s.n - 1 = substring(d.enrollment_id FROM 5)::integer % $3::integer
-                """, [sets.map(\.declarationsToken), sets.map(\.manifestJSON), sets.count])
-            try connection.query(
-                """
-                INSERT INTO declarations (device_id, kind, identifier, server_token, body)
-                SELECT d.id, x.kind, x.identifier, x.server_token, x.body
-                FROM devices d
-                JOIN unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[])
-                       AS x(variant, kind, identifier, server_token, body)
-                  ON x.variant = substring(d.enrollment_id FROM 5)::integer % $6::integer
-                """, [
-                    declarationColumns.0, declarationColumns.1, declarationColumns.2, declarationColumns.3,
-                    declarationColumns.4, sets.count,
-                ])
+                JOIN unnest($1::text[]) WITH ORDINALITY AS s(token, n)
+                  ON s.n - 1 = substring(d.enrollment_id FROM 5)::integer % $2::integer
+                """, [sets.map(\.declarationsToken), sets.count])
+        }
+        try await pool.withConnection { connection in
             try connection.executeScript(
-                "ANALYZE devices; ANALYZE declaration_sets; ANALYZE declarations")
+                "ANALYZE devices; ANALYZE declaration_sets; ANALYZE declaration_contents; ANALYZE declaration_content_items")
         }
     }
 

@@ -1,6 +1,6 @@
 // Declaration: one DDM declaration as served — identifier, type, server token and its exact JSON bytes.
 
-import Crypto
+import Digests
 import Foundation
 
 /// One declaration of a Mac's set, with the exact JSON served at `declaration/<kind>/<identifier>`.
@@ -44,7 +44,6 @@ public struct Declaration: Sendable, Hashable {
 
     /// The first `length` lower-case hex digits of the SHA-256 of `text`'s UTF-8 bytes.
     static func hexDigest(_ text: String, length: Int) -> String {
-        let digest = SHA256.hash(data: Data(text.utf8))
-        return String(digest.map { String(format: "%02x", $0) }.joined().prefix(length))
+        String(SHA256Hex.digest(of: text).prefix(length))
     }
 }

@@ -27,6 +27,20 @@ public struct DeclarationSet: Sendable {
         self.manifestJSON = Self.manifestJSON(declarations: sorted, declarationsToken: token)
     }
 
+    private init(declarations: [Declaration], declarationsToken: String, manifestJSON: String, changedAt: Date) {
+        self.declarations = declarations
+        self.declarationsToken = declarationsToken
+        self.manifestJSON = manifestJSON
+        self.changedAt = changedAt
+    }
+
+    /// The same content stamped with another change instant (nothing is recomputed).
+    func stamped(_ changedAt: Date) -> DeclarationSet {
+        DeclarationSet(
+            declarations: declarations, declarationsToken: declarationsToken, manifestJSON: manifestJSON,
+            changedAt: changedAt)
+    }
+
     /// The declaration with `identifier` of `kind`, if the set holds it.
     public func declaration(kind: DeclarationKind, identifier: String) -> Declaration? {
         declarations.first { $0.kind == kind && $0.identifier == identifier }

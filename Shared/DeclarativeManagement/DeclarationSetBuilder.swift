@@ -63,18 +63,20 @@ public enum DeclarationSetBuilder {
 
     /// Builds the set for `target` from `plan` (nil: not evaluated yet) and the items that reach the Mac,
     /// stamped `changedAt` (the instant of the evaluation; it does not enter the content or the tokens).
+    /// Pass one `cache` across a batch of Macs so each distinct declaration is encoded and hashed once.
     public static func build(
-        plan: MacPlan?, target: DeclarationTarget, items: [UUID: ManagedOSItem], changedAt: Date
+        plan: MacPlan?, target: DeclarationTarget, items: [UUID: ManagedOSItem], changedAt: Date,
+        cache: DeclarationCache = DeclarationCache()
     ) -> DeclarationSet {
         var configurations: [Declaration] = []
 
         if let plan, !plan.isLegacy, target.supports(declarationType: DeclarationType.enforcementSpecific) {
             if let os = plan.osEnforcement, os.channel == .declarative, !isAtOrAbove(target, os: os) {
                 let build = os.targetBuild.flatMap { $0.isBackgroundSecurityImprovement ? $0 : nil }
-                configurations.append(enforcement(osEnforcementIdentifier, os, build: build))
+                configurations.append(enforcement(osEnforcementIdentifier, os, build: build, cache: cache))
             }
             if let bsi = plan.bsiEnforcement, bsi.channel == .declarative, !hasBSI(target, bsi: bsi) {
-                configurations.append(enforcement(bsiEnforcementIdentifier, bsi, build: bsi.targetBuild))
+                configurations.append(enforcement(bsiEnforcementIdentifier, bsi, build: bsi.targetBuild, cache: cache))
             }
         }
 
@@ -82,7 +84,7 @@ public enum DeclarationSetBuilder {
             let payload = settingsPayload(plan: plan, items: items)
         {
             configurations.append(
-                Declaration(
+                cache.declaration(
                     type: DeclarationType.softwareUpdateSettings, identifier: settingsIdentifier, payload: payload))
         }
 
@@ -93,32 +95,35 @@ public enum DeclarationSetBuilder {
             }.map(\.name)
             if !names.isEmpty {
                 configurations.append(
-                    Declaration(
+                    cache.declaration(
                         type: DeclarationType.statusSubscriptions, identifier: statusSubscriptionsIdentifier,
                         payload: ["StatusItems": .array(names.map { .object(["Name": .string($0)]) })]))
             }
         }
 
         guard !configurations.isEmpty, target.supports(declarationType: DeclarationType.activationSimple) else {
-            return DeclarationSet(declarations: [], changedAt: changedAt)
+            return cache.set(declarations: [], changedAt: changedAt)
         }
-        let activation = Declaration(
+        let activation = cache.declaration(
             type: DeclarationType.activationSimple, identifier: activationIdentifier,
             payload: [
                 "StandardConfigurations": .array(configurations.map(\.identifier).sorted().map { .string($0) })
             ])
-        return DeclarationSet(declarations: configurations + [activation], changedAt: changedAt)
+        return cache.set(declarations: configurations + [activation], changedAt: changedAt)
     }
 
     /// An `enforcement.specific` configuration for `enforcement`.
-    static func enforcement(_ identifier: String, _ enforcement: DeclaredEnforcement, build: OSBuild?) -> Declaration {
+    static func enforcement(
+        _ identifier: String, _ enforcement: DeclaredEnforcement, build: OSBuild?,
+        cache: DeclarationCache = DeclarationCache()
+    ) -> Declaration {
         var payload: [String: JSONValue] = [
             "TargetOSVersion": .string(enforcement.targetVersion.description),
             "TargetLocalDateTime": .string(enforcement.targetLocalDateTime),
         ]
         if let build { payload["TargetBuildVersion"] = .string(build.rawValue) }
         if let url = enforcement.detailsURL, !url.isEmpty { payload["DetailsURL"] = .string(url) }
-        return Declaration(type: DeclarationType.enforcementSpecific, identifier: identifier, payload: payload)
+        return cache.declaration(type: DeclarationType.enforcementSpecific, identifier: identifier, payload: payload)
     }
 
     /// Whether the Mac is already at or above the OS enforcement's target.

@@ -26,6 +26,17 @@ public struct MDMCommand: Sendable, Hashable {
             fields: ["Data": Data(tokensJSON.utf8)])
     }
 
+    /// The same command under another `CommandUUID`, the plist's only per-command value, without serialising
+    /// it again (a fleet-wide change queues thousands of commands with equal content).
+    public func reissued(as commandUUID: UUID) -> MDMCommand {
+        // Byte-wise: Foundation's `replacingOccurrences` is slow on Linux and this runs once per Mac.
+        var bytes = Array(plist.utf8)
+        if let range = bytes.firstRange(of: Array(self.commandUUID.uuidString.utf8)) {
+            bytes.replaceSubrange(range, with: Array(commandUUID.uuidString.utf8))
+        }
+        return MDMCommand(requestType: requestType, commandUUID: commandUUID, plist: String(decoding: bytes, as: UTF8.self))
+    }
+
     /// A legacy `ScheduleOSUpdate` command for one update by `productVersion` (macOS 12+) or `productKey`.
     public static func scheduleOSUpdate(
         productVersion: String?, productKey: String? = nil, installAction: String, commandUUID: UUID

@@ -40,46 +40,38 @@ extension DeclarationSetStore {
 
         var changedAt: [Date] = []
         var commands: [MDMCommand] = []
+        // Macs with the same set and instant get the same command but for its UUID: serialise it once.
+        struct CommandContent: Hashable {
+            var declarationsToken: String
+            var instant: Date
+        }
+        var templates: [CommandContent: MDMCommand] = [:]
         for replacement in changed {
             var instant = Date(timeIntervalSince1970: replacement.set.changedAt.timeIntervalSince1970.rounded(.down))
             if let previous = stored[replacement.deviceID]?.updatedAt, instant <= previous {
                 instant = Date(timeIntervalSince1970: previous.timeIntervalSince1970.rounded(.down) + 1)
             }
             changedAt.append(instant)
-            commands.append(
-                MDMCommand.declarativeManagement(
-                    tokensJSON: DeclarationSet.tokensJSON(
-                        declarationsToken: replacement.set.declarationsToken, timestamp: instant),
-                    commandUUID: UUID()))
+            let content = CommandContent(declarationsToken: replacement.set.declarationsToken, instant: instant)
+            if let template = templates[content] {
+                commands.append(template.reissued(as: UUID()))
+            } else {
+                let command = MDMCommand.declarativeManagement(
+                    tokensJSON: DeclarationSet.tokensJSON(declarationsToken: content.declarationsToken, timestamp: instant),
+                    commandUUID: UUID())
+                templates[content] = command
+                commands.append(command)
+            }
         }
+        try storeContents(of: changed.map(\.set), on: connection)
         let ids = changed.map(\.deviceID)
         try connection.execute(
             """
-            INSERT INTO declaration_sets (device_id, declarations_token, manifest, updated_at)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+            INSERT INTO declaration_sets (device_id, declarations_token, updated_at)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
             ON CONFLICT (device_id) DO UPDATE
-            SET declarations_token = EXCLUDED.declarations_token, manifest = EXCLUDED.manifest,
-                updated_at = EXCLUDED.updated_at
-            """, [ids, changed.map(\.set.declarationsToken), changed.map(\.set.manifestJSON), changedAt])
-        try connection.execute("DELETE FROM declarations WHERE device_id = ANY($1::uuid[])", [ids])
-        var owners: [UUID] = [], kinds: [String] = [], identifiers: [String] = [], tokens: [String] = []
-        var bodies: [String] = []
-        for replacement in changed {
-            for declaration in replacement.set.declarations {
-                owners.append(replacement.deviceID)
-                kinds.append(declaration.kind.rawValue)
-                identifiers.append(declaration.identifier)
-                tokens.append(declaration.serverToken)
-                bodies.append(declaration.body)
-            }
-        }
-        if !owners.isEmpty {
-            try connection.execute(
-                """
-                INSERT INTO declarations (device_id, kind, identifier, server_token, body)
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-                """, [owners, kinds, identifiers, tokens, bodies])
-        }
+            SET declarations_token = EXCLUDED.declarations_token, updated_at = EXCLUDED.updated_at
+            """, [ids, changed.map(\.set.declarationsToken), changedAt])
         try connection.execute(
             """
             INSERT INTO command_outbox (device_id, enrollment_id, command_uuid, request_type, payload, coalesce_key)
@@ -91,5 +83,46 @@ extension DeclarationSetStore {
             [ids, changed.map(\.enrollmentID), commands.map(\.commandUUID), commands.map(\.requestType),
              commands.map(\.plist), ids.map { coalesceKey(deviceID: $0) }])
         return ids
+    }
+
+    /// Stores the content (manifest and bodies) of each distinct set not stored yet. Content is immutable and
+    /// keyed by its DeclarationsToken, so a concurrent writer storing the same set is harmless.
+    public static func storeContents(of sets: [DeclarationSet], on connection: DatabaseConnection) throws {
+        var distinct: [String: DeclarationSet] = [:]
+        for set in sets { distinct[set.declarationsToken] = set }
+        let known = Set(
+            try connection.query(
+                "SELECT declarations_token FROM declaration_contents WHERE declarations_token = ANY($1::text[])",
+                [Array(distinct.keys)]
+            ).rows.map { try $0.decode("declarations_token", as: String.self) })
+        let missing = distinct.values.filter { !known.contains($0.declarationsToken) }
+            .sorted { $0.declarationsToken < $1.declarationsToken }
+        guard !missing.isEmpty else { return }
+        let inserted = Set(
+            try connection.query(
+                """
+                INSERT INTO declaration_contents (declarations_token, manifest)
+                SELECT * FROM unnest($1::text[], $2::text[])
+                ON CONFLICT (declarations_token) DO NOTHING
+                RETURNING declarations_token
+                """, [missing.map(\.declarationsToken), missing.map(\.manifestJSON)]
+            ).rows.map { try $0.decode("declarations_token", as: String.self) })
+        var owners: [String] = [], kinds: [String] = [], identifiers: [String] = [], tokens: [String] = []
+        var bodies: [String] = []
+        for set in missing where inserted.contains(set.declarationsToken) {
+            for declaration in set.declarations {
+                owners.append(set.declarationsToken)
+                kinds.append(declaration.kind.rawValue)
+                identifiers.append(declaration.identifier)
+                tokens.append(declaration.serverToken)
+                bodies.append(declaration.body)
+            }
+        }
+        guard !owners.isEmpty else { return }
+        try connection.execute(
+            """
+            INSERT INTO declaration_content_items (declarations_token, kind, identifier, server_token, body)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+            """, [owners, kinds, identifiers, tokens, bodies])
     }
 }

@@ -5,8 +5,9 @@ import DeclarativeManagement
 import EventBus
 import Foundation
 
-/// The `declaration_sets` / `declarations` tables (migration 0006) and the `DeclarativeManagement` commands
-/// queued in `command_outbox` when a set changes.
+/// The `declaration_sets` table (one row per Mac: which content it holds, since when), the shared
+/// `declaration_contents` / `declaration_content_items` (each distinct set's manifest and bodies, stored once;
+/// migration 0014) and the `DeclarativeManagement` commands queued in `command_outbox` when a set changes.
 ///
 /// Contract for writers (the scheduler): after evaluating a Mac, build its set with `DeclarationSetBuilder`
 /// and call `replace` on the same transaction as the plan write. `replace` is a no-op (returns false, writes
@@ -37,66 +38,23 @@ public enum DeclarationSetStore {
     private static func write(
         deviceID: UUID, enrollmentID: String, set: DeclarationSet, on connection: DatabaseConnection
     ) throws -> Bool {
-        let current = try connection.query(
-            "SELECT declarations_token, updated_at FROM declaration_sets WHERE device_id = $1 FOR UPDATE", [deviceID]
-        ).first
-        if let current, try current.decode("declarations_token", as: String.self) == set.declarationsToken {
-            return false
-        }
-        var changedAt = Date(timeIntervalSince1970: set.changedAt.timeIntervalSince1970.rounded(.down))
-        if let previous = try current?.decode("updated_at", as: Date.self), changedAt <= previous {
-            changedAt = Date(timeIntervalSince1970: previous.timeIntervalSince1970.rounded(.down) + 1)
-        }
-        try connection.execute(
-            """
-            INSERT INTO declaration_sets (device_id, declarations_token, manifest, updated_at)
-            VALUES ($1, $2, $3, $4)
-            ON CONFLICT (device_id) DO UPDATE
-            SET declarations_token = EXCLUDED.declarations_token, manifest = EXCLUDED.manifest,
-                updated_at = EXCLUDED.updated_at
-            """, [deviceID, set.declarationsToken, set.manifestJSON, changedAt])
-        try connection.execute("DELETE FROM declarations WHERE device_id = $1", [deviceID])
-        if !set.declarations.isEmpty {
-            try connection.execute(
-                """
-                INSERT INTO declarations (device_id, kind, identifier, server_token, body)
-                SELECT $1, kind, identifier, server_token, body
-                FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS d(kind, identifier, server_token, body)
-                """,
-                [
-                    deviceID, set.declarations.map(\.kind.rawValue), set.declarations.map(\.identifier),
-                    set.declarations.map(\.serverToken), set.declarations.map(\.body),
-                ])
-        }
-        let command = MDMCommand.declarativeManagement(
-            tokensJSON: DeclarationSet.tokensJSON(declarationsToken: set.declarationsToken, timestamp: changedAt),
-            commandUUID: UUID())
-        try connection.execute(
-            """
-            INSERT INTO command_outbox (device_id, enrollment_id, command_uuid, request_type, payload, coalesce_key)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (coalesce_key) WHERE state = 'queued' AND coalesce_key IS NOT NULL DO UPDATE
-            SET payload = EXCLUDED.payload, command_uuid = EXCLUDED.command_uuid,
-                enrollment_id = EXCLUDED.enrollment_id, updated_at = clock_timestamp()
-            """,
-            [
-                deviceID, enrollmentID, command.commandUUID, command.requestType, command.plist,
-                coalesceKey(deviceID: deviceID),
-            ])
+        let changed = try replaceChanged(
+            [Replacement(deviceID: deviceID, enrollmentID: enrollmentID, set: set)], on: connection)
+        guard !changed.isEmpty else { return false }
         try BusPublisher.publish(
             [
                 BusEventDraft(
-                    topic: BusTopic.plan, entity: deviceID.uuidString.lowercased(),
+                    topic: BusTopic.plan, entity: deviceID.postgresText,
                     payload: try PostgresJSON(encoding: ["declarationsToken": set.declarationsToken])),
                 BusEventDraft(
-                    topic: BusTopic.command, entity: deviceID.uuidString.lowercased(),
-                    payload: try PostgresJSON(encoding: ["requestType": command.requestType])),
+                    topic: BusTopic.command, entity: deviceID.postgresText,
+                    payload: try PostgresJSON(encoding: ["requestType": "DeclarativeManagement"])),
             ], on: connection)
         return true
     }
 
     /// The outbox `coalesce_key` of a Mac's DeclarativeManagement command: `dm:<device id>`.
-    public static func coalesceKey(deviceID: UUID) -> String { "dm:\(deviceID.uuidString.lowercased())" }
+    public static func coalesceKey(deviceID: UUID) -> String { "dm:\(deviceID.postgresText)" }
 
     /// Deletes the Mac's set (for a Mac leaving management) and publishes a `plan` event; returns whether
     /// there was one. The Mac then reads as an empty set. No command is queued: call `replace` with an
@@ -105,10 +63,9 @@ public enum DeclarationSetStore {
     public static func remove(deviceID: UUID, on connection: DatabaseConnection) throws -> Bool {
         try connection.withTransactionIfNeeded {
             let removed = try $0.execute("DELETE FROM declaration_sets WHERE device_id = $1", [deviceID]) > 0
-            try $0.execute("DELETE FROM declarations WHERE device_id = $1", [deviceID])
             if removed {
                 try BusPublisher.publish(
-                    BusEventDraft(topic: BusTopic.plan, entity: deviceID.uuidString.lowercased()), on: $0)
+                    BusEventDraft(topic: BusTopic.plan, entity: deviceID.postgresText), on: $0)
             }
             return removed
         }
@@ -126,10 +83,11 @@ public enum DeclarationSetStore {
     public static func load(enrollmentID: String, on connection: DatabaseConnection) throws -> StoredDeclarationSet? {
         let rows = try connection.query(
             """
-            SELECT d.id, d.registered_at, s.declarations_token, s.manifest, s.updated_at, x.kind, x.identifier, x.body
+            SELECT d.id, d.registered_at, s.declarations_token, c.manifest, s.updated_at, x.kind, x.identifier, x.body
             FROM devices d
             LEFT JOIN declaration_sets s ON s.device_id = d.id
-            LEFT JOIN declarations x ON x.device_id = s.device_id
+            LEFT JOIN declaration_contents c ON c.declarations_token = s.declarations_token
+            LEFT JOIN declaration_content_items x ON x.declarations_token = s.declarations_token
             WHERE d.enrollment_id = $1
             """, [enrollmentID]
         ).rows

@@ -67,7 +67,10 @@ struct PublisherHarness: Sendable {
 
     /// Every row of the tables the publisher could write, as text.
     func snapshot() throws -> [String] {
-        try ["declaration_sets", "declarations", "command_outbox", "bus_events", "devices"].map { table in
+        try [
+            "declaration_sets", "declaration_contents", "declaration_content_items", "command_outbox", "bus_events",
+            "devices",
+        ].map { table in
             let rows = try database.query("SELECT t::text AS row FROM \(table) t ORDER BY 1").rows
             return "\(table): " + (try rows.map { try $0.decode("row", as: String.self) }.joined(separator: "\n"))
         }

@@ -161,4 +161,30 @@ import Testing
                 == #"{"Declarations":{"Activations":[],"Assets":[],"Configurations":[],"Management":[]},"DeclarationsToken":"\#(set.declarationsToken)"}"#
         )
     }
+
+    @Test func aSharedCacheBuildsTheSameSetsAndEncodesEachDistinctDeclarationOnce() {
+        let cache = DeclarationCache()
+        let due = PlanFixtures.plan(os: PlanFixtures.enforcement("15.7.2", build: "24G325"))
+        let otherDeadline = PlanFixtures.plan(os: PlanFixtures.enforcement("15.7.3", build: "24G400"))
+        let cases = [(due, "15.6.1"), (due, "15.6.0"), (otherDeadline, "15.6.1"), (due, "15.6.1")]
+        for (plan, version) in cases {
+            let cached = DeclarationSetBuilder.build(
+                plan: plan, target: PlanFixtures.target(version), items: items, changedAt: PlanFixtures.evaluatedAt,
+                cache: cache)
+            let fresh = DeclarationSetBuilder.build(
+                plan: plan, target: PlanFixtures.target(version), items: items, changedAt: PlanFixtures.evaluatedAt)
+            #expect(cached == fresh)
+            #expect(cached.declarationsToken == fresh.declarationsToken)
+            #expect(cached.manifestJSON == fresh.manifestJSON)
+            #expect(cached.changedAt == PlanFixtures.evaluatedAt)
+        }
+        // Two enforcements, one subscription list and one activation (it lists identifiers, equal in both
+        // sets): four distinct declarations in two distinct sets.
+        #expect(cache.distinctCounts.declarations == 4)
+        #expect(cache.distinctCounts.sets == 2)
+        let later = PlanFixtures.evaluatedAt.addingTimeInterval(60)
+        let restamped = DeclarationSetBuilder.build(
+            plan: due, target: PlanFixtures.target("15.6.1"), items: items, changedAt: later, cache: cache)
+        #expect(restamped.changedAt == later)
+    }
 }

@@ -33,4 +33,13 @@ import Testing
         #expect(updates[0]["ProductVersion"] as? String == "13.7.8")
         #expect(updates[0]["InstallAction"] as? String == "InstallASAP")
     }
+
+    @Test func aReissuedCommandEqualsOneSerialisedForItsNewUUID() throws {
+        let tokens = #"{"SyncTokens":{"DeclarationsToken":"abc","Timestamp":"2026-01-01T00:00:00Z"}}"#
+        let template = MDMCommand.declarativeManagement(tokensJSON: tokens, commandUUID: UUID())
+        let uuid = UUID()
+        let reissued = template.reissued(as: uuid)
+        #expect(reissued == MDMCommand.declarativeManagement(tokensJSON: tokens, commandUUID: uuid))
+        #expect(!reissued.plist.contains(template.commandUUID.uuidString))
+    }
 }

@@ -3,6 +3,7 @@
 
 import AppleFeedSnapshots
 import Database
+import Digests
 import FleetStore
 import Foundation
 import ManagedOSDomain
@@ -48,5 +49,30 @@ struct PlanStoreTests {
         #expect(try PlanStore.digest(of: changed) != PlanStore.digest(of: first))
         #expect(try PlanStore.write([.init(plan: changed, itemIDs: [])], on: connection) == [mac])
         #expect(try PlanStore.plan(deviceID: mac, on: connection) == changed)
+    }
+
+    @Test("Macs with equal plans but for their id are written in one batch, each with its own id, JSON and digest")
+    func sameShapeDifferentMacs() async throws {
+        let database = try await TestDatabase.create()
+        defer { database.drop() }
+        let connection = try DatabaseConnection.connect(database.configuration)
+        let macs: [UUID] = try connection.query(
+            "INSERT INTO devices (enrollment_id) SELECT 'm' || n FROM generate_series(1, 3) n RETURNING id"
+        ).rows.map { try $0.decode("id") }
+        let instant = try Date("2026-08-10T12:00:00Z", strategy: .iso8601)
+        let plans = try macs.map { try Self.plan(at: instant, mac: $0) }
+        #expect(Set(try PlanStore.write(plans.map { .init(plan: $0, itemIDs: []) }, on: connection)) == Set(macs))
+        for plan in plans {
+            #expect(try PlanStore.plan(deviceID: plan.macID, on: connection) == plan)
+            // The digest, computed here straight from JSONEncoder, is what was stored.
+            var blanked = plan
+            blanked.evaluatedAt = Date(timeIntervalSince1970: 0)
+            let expected = SHA256Hex.digest(of: try PostgresJSON(encoding: blanked).text)
+            #expect(try PlanStore.digest(of: plan) == expected)
+            let stored: String = try connection.query(
+                "SELECT plan_digest FROM mac_plans WHERE device_id = $1::uuid", [plan.macID]
+            ).first!.decode("plan_digest")
+            #expect(stored == expected)
+        }
     }
 }

@@ -44,12 +44,18 @@ struct SchedulerEvaluationTests {
             // What the Mac is told: a 15.7.9 enforcement with the local deadline, and one queued
             // DeclarativeManagement command carrying the new token.
             let enforcement = try harness.database.query(
-                "SELECT body FROM declarations WHERE device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'",
+                """
+                SELECT x.body FROM declaration_sets s JOIN declaration_content_items x USING (declarations_token)
+                WHERE s.device_id = $1::uuid AND x.identifier = 'com.managedos.enforcement.os'
+                """,
                 [onPrevious]).first?.decode("body", as: String.self)
             #expect(enforcement?.contains("\"TargetOSVersion\":\"15.7.9\"") == true)
             #expect(enforcement?.contains("\"TargetLocalDateTime\":\"2026-08-13T17:00:00\"") == true)
             #expect(try harness.count("command_outbox", "device_id = $1::uuid AND request_type = 'DeclarativeManagement' AND state = 'queued'", [onPrevious]) == 1)
-            #expect(try harness.count("declarations", "device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'", [elsewhere]) == 0)
+            #expect(
+                try harness.count(
+                    "declaration_sets s JOIN declaration_content_items x USING (declarations_token)",
+                    "s.device_id = $1::uuid AND x.identifier = 'com.managedos.enforcement.os'", [elsewhere]) == 0)
 
             // Half an hour after the deadline, the timer alone makes the Mac overdue.
             harness.clock.set(deadline.addingTimeInterval(1800))
@@ -65,7 +71,9 @@ struct SchedulerEvaluationTests {
             let done = try #require(try harness.plan(onPrevious))
             #expect(done.compliance == .compliant)
             #expect(done.osEnforcement == nil)
-            #expect(try harness.count("declarations", "device_id = $1::uuid AND identifier = 'com.managedos.enforcement.os'", [onPrevious]) == 0)
+            #expect(try harness.count(
+                "declaration_sets s JOIN declaration_content_items x USING (declarations_token)",
+                "s.device_id = $1::uuid AND x.identifier = 'com.managedos.enforcement.os'", [onPrevious]) == 0)
         } catch {
             await harness.close()
             throw error
@@ -185,7 +193,9 @@ struct SchedulerEvaluationTests {
             #expect(payloads[1].contains("<string>InstallASAP</string>"))
             #expect(try commands[1].decode("not_before", as: Date.self) == enforcement.deadlineInstant)
             // No DDM enforcement is declared to a legacy Mac.
-            #expect(try harness.count("declarations", "device_id = $1::uuid AND identifier LIKE '%enforcement%'", [mac]) == 0)
+            #expect(try harness.count(
+                "declaration_sets s JOIN declaration_content_items x USING (declarations_token)",
+                "s.device_id = $1::uuid AND x.identifier LIKE '%enforcement%'", [mac]) == 0)
 
             // A day later the plan is re-evaluated (days pass), yet no command is queued twice.
             harness.clock.advance(by: 86_400)

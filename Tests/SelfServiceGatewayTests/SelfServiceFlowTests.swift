@@ -204,7 +204,7 @@ struct SelfServiceFlowTests {
             let started = clock.now
             async let polled = client.execute(
                 uri: "/v1/me/requests/\(id)?waitSeconds=30&state=requested", method: .get, headers: mac.bearer)
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .seconds(1))
             try harness.evaluate(mac)
             try await harness.deliverEvents()
             let answer = try await polled
@@ -216,10 +216,10 @@ struct SelfServiceFlowTests {
             #expect(immediate.request[string: "state"] == "declared")
 
             async let stream = client.execute(uri: "/v1/me/requests/\(id)/events", method: .get, headers: mac.bearer)
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .seconds(1))
             try harness.report(mac, ["softwareupdate.install-state": .string("downloading")])
             try await harness.deliverEvents()
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .seconds(1))
             try harness.report(mac, ["device.operating-system.version": .string("26.1")])
             try await harness.deliverEvents()
             let events = try await stream

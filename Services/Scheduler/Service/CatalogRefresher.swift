@@ -1,8 +1,8 @@
 // CatalogRefresher: reads Apple's feeds (at most once per interval each, conditionally for URLs), keeps the
 // newest good copy of each, and rebuilds the catalog when one changed. A failing feed changes nothing.
 
-import Crypto
 import Database
+import Digests
 import FleetStore
 import Foundation
 import Logging
@@ -72,7 +72,7 @@ public struct CatalogRefresher: Sendable {
                                             lastModified: row.lastModified, now: now)
                 case .body(let data, let etag, let lastModified):
                     try Self.validate(kind, data)
-                    let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                    let digest = SHA256Hex.digest(of: data)
                     let changed = digest != row.digest
                     try await recordSuccess(kind, source: source, body: changed ? data : nil, digest: digest,
                                             etag: etag, lastModified: lastModified, now: now)

@@ -1,8 +1,8 @@
 // CatalogWriter: turns a freshly built release list into catalog rows and catalog events, changing only
 // what differs.
 
-import Crypto
 import Database
+import Digests
 import EventBus
 import Foundation
 import ManagedOSDomain
@@ -32,7 +32,7 @@ enum CatalogWriter {
         for release in releases {
             guard seen.insert(release.id).inserted else { continue }
             let json = try PostgresJSON(encoding: release)
-            let digest = SHA256.hash(data: Data(json.text.utf8)).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256Hex.digest(of: json.text)
             if let existing = stored[release.id], existing.digest == digest, !existing.removed { continue }
             let extra: String? =
                 if case .backgroundSecurityImprovement(let extra, _) = release.kind { extra } else { nil }

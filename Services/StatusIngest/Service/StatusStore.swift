@@ -58,7 +58,7 @@ public struct StatusStore: Sendable {
             let deviceID = deviceIDs[incoming.enrollmentID]!
             changes[deviceID, default: FoldedChange()].apply(incoming, sequence: sequenceOf[index]!)
         }
-        let devices = changes.keys.sorted { $0.uuidString < $1.uuidString }
+        let devices = changes.keys.sorted()
 
         var previousDigest: [UUID: String] = [:]
         for row in try connection.query(
@@ -167,7 +167,7 @@ public struct StatusStore: Sendable {
                 """, [problemDevices, problemSequences, problemReceived, problemItems, problemMessages])
         }
         let enrollmentOf = Dictionary(deviceIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-        let events = relevantDevices.sorted { $0.uuidString < $1.uuidString }.map { deviceID in
+        let events = relevantDevices.sorted().map { deviceID in
             BusEventDraft(
                 topic: BusTopic.device, entity: deviceID.postgresText,
                 payload: PostgresJSON(

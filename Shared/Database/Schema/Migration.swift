@@ -1,6 +1,6 @@
 // Migration: one numbered plain-SQL schema file shipped with the module, with its checksum.
 
-import Crypto
+import Digests
 import Foundation
 
 /// One schema migration: a plain `.sql` file named `NNNN_description.sql`, applied once, never edited.
@@ -22,7 +22,7 @@ public struct Migration: Sendable, Hashable {
         self.version = version
         self.name = name
         self.sql = sql
-        self.checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.checksum = SHA256Hex.digest(of: sql)
     }
 
     /// The migrations bundled with this module, in version order.

@@ -44,7 +44,7 @@ extension Double: PostgresBindable {
 }
 
 extension UUID: PostgresBindable {
-    public var postgresText: String { uuidString.lowercased() }
+    public var postgresText: String { PostgresUUID.format(self) }
 }
 
 extension Date: PostgresBindable {

@@ -39,7 +39,10 @@ extension Double: PostgresDecodable {
 }
 
 extension UUID: PostgresDecodable {
-    public init?(postgresText text: String) { self.init(uuidString: text) }
+    public init?(postgresText text: String) {
+        guard let value = PostgresUUID.parse(text) else { return nil }
+        self = value
+    }
 }
 
 extension Date: PostgresDecodable {
@@ -124,7 +127,7 @@ extension Int64: PostgresArrayDecodable {
 
 extension UUID: PostgresArrayDecodable {
     public init?(arrayElementText text: String?) {
-        guard let text, let value = UUID(uuidString: text) else { return nil }
+        guard let text, let value = PostgresUUID.parse(text) else { return nil }
         self = value
     }
 }

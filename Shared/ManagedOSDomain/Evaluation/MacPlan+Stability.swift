@@ -10,9 +10,16 @@ extension MacPlan {
     /// Mac's declarations (and push a command) for nothing.
     public func keepingDeclaredDeadlines(of previous: MacPlan?) -> MacPlan {
         guard let previous else { return self }
+        return keepingDeclaredDeadlines(os: previous.osEnforcement, bsi: previous.bsiEnforcement)
+    }
+
+    /// The same, from the previous plan's two declared enforcements only (all a caller needs to read back).
+    public func keepingDeclaredDeadlines(os previousOS: DeclaredEnforcement?, bsi previousBSI: DeclaredEnforcement?)
+        -> MacPlan
+    {
         var plan = self
-        plan.osEnforcement = Self.stable(osEnforcement, previous.osEnforcement)
-        plan.bsiEnforcement = Self.stable(bsiEnforcement, previous.bsiEnforcement)
+        plan.osEnforcement = Self.stable(osEnforcement, previousOS)
+        plan.bsiEnforcement = Self.stable(bsiEnforcement, previousBSI)
         return plan
     }
 

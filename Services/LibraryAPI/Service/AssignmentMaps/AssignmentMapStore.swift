@@ -69,7 +69,7 @@ enum AssignmentMapStore {
         let map = try PostgresJSON(text: try row.decode("map")).decode(AssignmentMap.self)
         return AssignmentMapView(
             id: try row.decode("id"), name: try row.decode("name"), description: try row.decode("description"),
-            root: AssignmentNodeDocument(map.root), itemIds: Array(Set(map.root.allItemIDs)).sorted { $0.uuidString < $1.uuidString },
+            root: AssignmentNodeDocument(map.root), itemIds: Array(Set(map.root.allItemIDs)).sorted(),
             deviceCount: try row.decode("device_count"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"))
     }
