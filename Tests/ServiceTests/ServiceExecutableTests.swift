@@ -144,7 +144,7 @@ struct ServiceExecutableTests {
             #expect(
                 try await probe.waitUntilAnswering("/healthz", process: server, timeout: .seconds(30)).status == 200)
 
-            database.database.drop()
+            try await database.database.dropAndWait()
             let health = try await probe.get("/healthz")
 
             #expect(health.status == 503)

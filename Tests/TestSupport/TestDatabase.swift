@@ -40,22 +40,33 @@ public struct TestDatabase: Sendable {
     /// each run every migration). The blocking SQL runs on its own thread, never on the cooperative pool
     /// that hundreds of parallel tests share.
     public static func create(migrated: Bool = true, maximumConnections: Int = 8) async throws -> TestDatabase {
-        let server = try DatabaseConfiguration(url: try serverURL(), maximumConnections: 1)
+        // Hundreds of tests start at once: connecting may queue behind the server's other work for a while.
+        let server = try DatabaseConfiguration(url: try serverURL(), maximumConnections: 1).with("connect_timeout", "60")
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let template = migrated ? try await MigratedTemplate.shared.name(on: server) : nil
-        try await BlockingWork.run {
-            let admin = try DatabaseConnection.connect(server)
-            let quoted = try admin.quotedIdentifier(name)
-            if let template {
-                try admin.executeScript("CREATE DATABASE \(quoted) TEMPLATE \(try admin.quotedIdentifier(template))")
-            } else {
-                try admin.executeScript("CREATE DATABASE \(quoted)")
+        // A few copies at a time: a burst of hundreds of CREATE DATABASE stalls every other connection.
+        await creations.wait()
+        do {
+            try await BlockingWork.run {
+                let admin = try DatabaseConnection.connect(server)
+                let quoted = try admin.quotedIdentifier(name)
+                if let template {
+                    try admin.executeScript("CREATE DATABASE \(quoted) TEMPLATE \(try admin.quotedIdentifier(template))")
+                } else {
+                    try admin.executeScript("CREATE DATABASE \(quoted)")
+                }
             }
+        } catch {
+            await creations.signal()
+            throw error
         }
+        await creations.signal()
         var configuration = server.with(database: name)
         configuration.maximumConnections = maximumConnections
         return TestDatabase(configuration: configuration, name: name, serverConfiguration: server)
     }
+
+    private static let creations = AsyncGate(width: 4)
 
     /// A pool on this database (close it with `close()`).
     public func makePool(maximumConnections: Int? = nil, acquireTimeout: Duration? = nil) -> ConnectionPool {
@@ -78,6 +89,13 @@ public struct TestDatabase: Sendable {
         let name = self.name
         let server = serverConfiguration
         BlockingWork.start { Self.drop(name, on: server) }
+    }
+
+    /// Drops the database and returns once it is gone (for tests about a database disappearing).
+    public func dropAndWait() async throws {
+        let name = self.name
+        let server = serverConfiguration
+        try await BlockingWork.run { Self.drop(name, on: server) }
     }
 
     static func drop(_ name: String, on server: DatabaseConfiguration) {
