@@ -3,6 +3,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// library-api's `/v1` API with `Authorization: Bearer <token>`.
 struct AdminClient: Sendable {

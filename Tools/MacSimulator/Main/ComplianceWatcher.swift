@@ -1,6 +1,7 @@
 // ComplianceWatcher: prints a one-line fleet compliance summary from library-api every few seconds.
 
 import Foundation
+import NIOHTTP1
 
 /// Reads `GET /v1/compliance/summary` and prints one line per interval.
 struct ComplianceWatcher: Sendable {
@@ -18,14 +19,18 @@ struct ComplianceWatcher: Sendable {
         while !Task.isCancelled, count.map({ printed < $0 }) ?? true {
             do {
                 let summary = try await admin.json(.GET, "/v1/compliance/summary", expect: 200)
-                print(Self.line(summary, at: Date()))
+                Self.write(Self.line(summary, at: Date()))
             } catch {
-                print("compliance: library-api did not answer (\(error))")
+                Self.write("compliance: library-api did not answer (\(error))")
             }
-            fflush(stdout)
             printed += 1
             try? await Task.sleep(for: .seconds(interval))
         }
+    }
+
+    /// Writes a line to standard output at once (no buffering when piped).
+    static func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// `12:00:05 compliance: 2000 Macs, 41% compliant | compliant 820 · pending 300 · …`.

@@ -5,6 +5,7 @@ import Crypto
 import Foundation
 import MacSimulation
 import NIOCore
+import NIOHTTP1
 
 /// Speaks to the product's DDM endpoints the way NanoMDM's `-dm` option forwards a Mac's check-ins: header
 /// `X-Enrollment-ID`, `X-Enrollment-Type: Device` and, when a key is set, `X-Hmac-Signature` (base64

@@ -4,6 +4,7 @@
 import Foundation
 import MacSimulation
 import ManagedOSDomain
+import NIOHTTP1
 
 /// Seeds a fresh installation for the demo.
 ///
@@ -78,9 +79,9 @@ struct DemoSeeder: Sendable {
         // Register the fleet, `concurrency` requests at a time.
         let admin = self.admin
         let fleet = self.fleet
-        var next = 0
         try await withThrowingTaskGroup(of: Void.self) { group in
-            func register(_ index: Int) {
+            for index in 0..<macCount {
+                if index >= concurrency { _ = try await group.next() }
                 let member = fleet.member(index)
                 var body: [String: Any] = [
                     "enrollmentId": member.enrollmentID, "serialNumber": member.serialNumber,
@@ -90,18 +91,9 @@ struct DemoSeeder: Sendable {
                 ]
                 if let board = member.boardID { body["boardId"] = board }
                 let sendable = SendableBody(body)
-                group.addTask { try await admin.json(.POST, "/v1/devices", sendable.value, expect: 201) }
+                group.addTask { _ = try await admin.json(.POST, "/v1/devices", sendable.value, expect: 201) }
             }
-            while next < min(concurrency, macCount) {
-                register(next)
-                next += 1
-            }
-            while try await group.next() != nil {
-                if next < macCount {
-                    register(next)
-                    next += 1
-                }
-            }
+            try await group.waitForAll()
         }
         return [
             "items: 6 (macOS 26 continuous and Self Service, 15 automatic and minimum, 14 Self Service, 13 legacy)",

@@ -47,7 +47,7 @@ struct FleetDriver: Sendable {
             Runtime(
                 mac: SimulatedMac(
                     enrollmentID: member.enrollmentID, modelIdentifier: member.modelIdentifier,
-                    timeZone: TimeZone(identifier: member.timeZone) ?? .gmt, osVersion: member.osVersion,
+                    timeZone: TimeZone(identifier: member.timeZone) ?? TimeZone(identifier: "UTC")!, osVersion: member.osVersion,
                     buildVersion: member.buildVersion),
                 serialNumber: member.serialNumber, random: SeededGenerator(seed: seed ^ 0x5EED, index: index),
                 nextSyncAt: realStart, replica: index)

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// One HTTP answer: status and body bytes.
 struct HTTPAnswer: Sendable {

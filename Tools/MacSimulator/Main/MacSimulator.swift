@@ -7,6 +7,7 @@ import AsyncHTTPClient
 import Foundation
 import MacSimulation
 import ManagedOSDomain
+import NIOCore
 
 /// `mac-simulator seed | run | watch`.
 @main

@@ -111,7 +111,7 @@ public struct SimulatedMac: Sendable, Equatable {
         enforcement = declared
         failureCount = 0
         failureReason = nil
-        phase = .downloading(until: now + .random(in: behaviour.download, using: &random))
+        phase = .downloading(until: now.addingTimeInterval(TimeInterval.random(in: behaviour.download, using: &random)))
         return .startedDownload(target: declared.targetVersion)
     }
 
@@ -127,14 +127,14 @@ public struct SimulatedMac: Sendable, Equatable {
             phase = .prepared(installAt: installationInstant(after: now, notLaterThan: nil, behaviour, &random))
             return .prepared
         case .prepared:
-            phase = .installing(until: now + .random(in: behaviour.install, using: &random))
+            phase = .installing(until: now.addingTimeInterval(TimeInterval.random(in: behaviour.install, using: &random)))
             return .startedInstall
         case .installing:
             if Double.random(in: 0..<1, using: &random) < behaviour.failureRate {
                 let reason = InstallBehaviour.failureReasons.randomElement(using: &random) ?? "Install failed"
                 failureCount += 1
                 failureReason = reason
-                phase = .failed(retryAt: now + .random(in: behaviour.retryDelay, using: &random))
+                phase = .failed(retryAt: now.addingTimeInterval(TimeInterval.random(in: behaviour.retryDelay, using: &random)))
                 return .failed(reason: reason)
             }
             osVersion = enforcement.targetVersion
@@ -156,10 +156,10 @@ public struct SimulatedMac: Sendable, Equatable {
         after now: Date, notLaterThan latest: Date?, _ behaviour: InstallBehaviour,
         _ random: inout some RandomNumberGenerator
     ) -> Date {
-        var instant = now + .random(in: behaviour.userDelay, using: &random)
+        var instant = now.addingTimeInterval(TimeInterval.random(in: behaviour.userDelay, using: &random))
         if let deadline = enforcement?.deadline(in: timeZone) {
             if deadline <= now {
-                instant = now + .random(in: behaviour.overdueDelay, using: &random)
+                instant = now.addingTimeInterval(TimeInterval.random(in: behaviour.overdueDelay, using: &random))
             } else {
                 instant = min(instant, deadline)
             }
