@@ -48,16 +48,20 @@ services=(
 )
 
 pids=()
+stopped=0
+# Stops every process this script started (also when a step fails: the EXIT trap), once.
 stop() {
-    trap - INT TERM
+    if [ "$stopped" = 1 ]; then return; fi
+    stopped=1
+    trap - INT TERM EXIT
     echo "stopping…" >&2
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     echo "stopped (logs kept in $logs)" >&2
-    exit "${1:-0}"
 }
-trap 'stop 130' INT
-trap 'stop 143' TERM
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap 'stop' EXIT
 
 "$bin/library-api" migrate
 SCHEDULER_NOW=$demo_now "$bin/scheduler" catalog refresh
@@ -84,7 +88,7 @@ for entry in "${services[@]}"; do
     done
     if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
         echo "$name on port $port did not become healthy; see $logs/$name-$port.log" >&2
-        stop 1
+        exit 1
     fi
 done
 
@@ -159,4 +163,5 @@ wait -n "${pids[@]}"
 status=$?
 set -e
 echo "a process exited with status $status; stopping the others" >&2
-stop "$status"
+stop
+exit "$status"

@@ -77,12 +77,12 @@ struct DemoSeeder: Sendable {
         let blueprints = [engineering, sales, design, map]
 
         // Register the fleet, `concurrency` requests at a time.
-        let admin = self.admin
-        let fleet = self.fleet
+        let client = admin
+        let generator = fleet
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<macCount {
                 if index >= concurrency { _ = try await group.next() }
-                let member = fleet.member(index)
+                let member = generator.member(index)
                 var body: [String: Any] = [
                     "enrollmentId": member.enrollmentID, "serialNumber": member.serialNumber,
                     "modelIdentifier": member.modelIdentifier, "blueprintId": blueprints[member.blueprintSlot % 4],
@@ -91,7 +91,7 @@ struct DemoSeeder: Sendable {
                 ]
                 if let board = member.boardID { body["boardId"] = board }
                 let sendable = SendableBody(body)
-                group.addTask { _ = try await admin.json(.POST, "/v1/devices", sendable.value, expect: 201) }
+                group.addTask { _ = try await client.json(.POST, "/v1/devices", sendable.value, expect: 201) }
             }
             try await group.waitForAll()
         }

@@ -113,9 +113,10 @@ struct FleetDriver: Sendable {
                 if token != runtime.lastToken {
                     let sync = try await ddm.sync(id)
                     var enforcement = sync.enforcement
-                    if let target = enforcement?.targetVersion {
-                        enforcement?.installedBuild =
-                            enforcement?.targetBuild ?? buildLookup(target, runtime.mac.modelIdentifier)
+                    if var declared = enforcement {
+                        declared.installedBuild =
+                            declared.targetBuild ?? buildLookup(declared.targetVersion, runtime.mac.modelIdentifier)
+                        enforcement = declared
                     }
                     let transition = runtime.mac.receive(
                         enforcement, now: macNow, behaviour: behaviour, random: &runtime.random)

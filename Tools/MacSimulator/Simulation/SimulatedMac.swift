@@ -169,7 +169,7 @@ public struct SimulatedMac: Sendable, Equatable {
     }
 
     /// A build for a version the catalog does not know (`15.7.9` → `15G709`).
-    static func madeUpBuild(_ version: OSVersion) -> String {
+    public static func madeUpBuild(_ version: OSVersion) -> String {
         "\(version.major + 9)G\(version.minor)\(String(format: "%02d", version.patch))"
     }
 }
