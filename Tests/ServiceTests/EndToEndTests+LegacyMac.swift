@@ -1,6 +1,8 @@
 // EndToEndTests+LegacyMac: a macOS 13 Mac gets its update through a legacy ScheduleOSUpdate command, not DDM.
 
+import Database
 import Foundation
+import TestSupport
 import Testing
 
 extension EndToEndTests {

@@ -1,8 +1,10 @@
 // EndToEndTests+Restarts: status-ingest and the scheduler are killed (SIGKILL) and restarted in the middle of
 // the scenario; it still completes and no report status-ingest acknowledged is lost.
 
+import Database
 import Foundation
 import ServiceSupport
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
