@@ -10,8 +10,8 @@
 #
 # Settings (environment):
 #   DEMO_MACS=2000                 Macs in the demo fleet (0: no fleet, no simulator; the services only)
-#   DEMO_NOW=2026-08-20T12:00:00Z  the scheduler's pinned clock and the simulated Macs' starting time (the
-#                                  bundled catalog's releases expired on 2026-11-20)
+#   DEMO_NOW=2026-08-20T12:00:00Z  the scheduler's and the gateway's pinned clock and the simulated Macs'
+#                                  starting time (the bundled catalog's releases expired on 2026-11-20)
 #   DEMO_SPEED=60                  how much faster than real time the simulated Macs download and install
 #   DEMO_FAILURE_RATE=0.05         share of simulated installations that fail
 #   DEMO_PROXY_PORT=8090           the proxy's port (NanoMDM's -dm would be http://127.0.0.1:8090/ddm/)
@@ -72,6 +72,8 @@ for entry in "${services[@]}"; do
     port=${entry##*:}
     if [ "$name" = scheduler ]; then
         HTTP_PORT=$port SCHEDULER_NOW=$demo_now SCHEDULER_TICK_SECONDS=5 "$bin/$name" 2>"$logs/$name-$port.log" &
+    elif [ "$name" = self-service-gateway ]; then
+        HTTP_PORT=$port SELF_SERVICE_NOW=$demo_now "$bin/$name" 2>"$logs/$name-$port.log" &
     else
         HTTP_PORT=$port "$bin/$name" 2>"$logs/$name-$port.log" &
     fi
@@ -151,7 +153,7 @@ else
 fi
 echo "  admin token            $token"
 echo "  try:                   curl -H 'Authorization: Bearer $token' http://127.0.0.1:8080/v1/compliance/summary"
-echo "  scheduler clock        pinned to $demo_now (DEMO_NOW); simulated Macs at ${demo_speed}x"
+echo "  clock                  scheduler and Self Service pinned to $demo_now (DEMO_NOW); simulated Macs at ${demo_speed}x"
 echo
 
 "$bin/mac-simulator" watch --api-url http://127.0.0.1:8080 --token "$token" --interval 5 &

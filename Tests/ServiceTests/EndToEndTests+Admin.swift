@@ -48,12 +48,15 @@ extension EndToEndTests.Product {
     }
 
     /// Polls `check` every 250 ms until it returns a value, or fails after `timeout` naming `what`.
-    func eventually<T>(_ what: String, timeout: Duration, _ check: () async throws -> T?) async throws -> T {
+    /// `orElse` adds the last thing seen to the failure.
+    func eventually<T>(
+        _ what: String, timeout: Duration, _ check: () async throws -> T?, orElse lastSeen: () -> String = { "" }
+    ) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let value = try await check() { return value }
             guard ContinuousClock.now < deadline else {
-                throw TestSetupError("\(what) did not happen within \(timeout)\n\(logs)")
+                throw TestSetupError("\(what) did not happen within \(timeout); last seen: \(lastSeen())\n\(logs)")
             }
             try await Task.sleep(for: .milliseconds(250))
         }

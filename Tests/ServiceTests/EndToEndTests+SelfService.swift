@@ -22,12 +22,14 @@ extension EndToEndTests {
             try await product.report(version: "15.7.9", build: "24G830", enrollmentID: enrollmentID)
 
             // The user sees macOS 26 offered (once the scheduler has planned the Mac) and starts the upgrade.
+            var lastOffers = ""
             let offer = try await product.eventually("the macOS 26 offer", timeout: .seconds(90)) {
                 () async throws -> [String: Any]? in
                 let upgrades = try await product.gateway.json("GET", "/v1/me/upgrades", nil, expect: 200, headers: user)
+                lastOffers = "\(upgrades)"
                 let offer = (upgrades["offers"] as? [[String: Any]])?.first { $0["major"] as? Int == 26 }
                 return offer?["available"] as? Bool == true ? offer : nil
-            }
+            } orElse: { lastOffers }
             #expect((offer["targetVersion"] as? String)?.hasPrefix("26.") == true, "offer: \(offer)")
             let created = try await product.gateway.json(
                 "POST", "/v1/me/upgrades/26/requests", nil, expect: 201, headers: user.merging(["Idempotency-Key": "e2e-1"]) { $1 })

@@ -146,6 +146,12 @@ extension EndToEndTests {
                         environment["SCHEDULER_NOW"] = schedulerNow
                         environment["SCHEDULER_TICK_SECONDS"] = "1"
                     }
+                    if descriptor == .selfServiceGateway {
+                        // The tests poll a Mac's Self Service API every 250 ms, above the default 30 a minute.
+                        environment["SELF_SERVICE_RATE_LIMIT_PER_MINUTE"] = "100000"
+                        // Offers and days remaining at the scheduler's instant (the snapshot's releases expire).
+                        environment["SELF_SERVICE_NOW"] = schedulerNow
+                    }
                     let executable = try ServiceBinaries.url(for: descriptor.name)
                     launches[descriptor.name] = (executable, environment, port)
                     let process = try await launch(descriptor.name, executable, environment, port: port)
