@@ -81,7 +81,9 @@ import Testing
         var transitions: [SimulatedMac.Transition] = []
         for _ in 0..<4 {
             now = mac.nextEventAt!
-            if let transition = mac.advance(now: now, behaviour: failing, random: &random) { transitions.append(transition) }
+            if let transition = mac.advance(now: now, behaviour: failing, random: &random) {
+                transitions.append(transition)
+            }
         }
         #expect(transitions.count == 4)
         guard case .failed(let reason) = transitions[2] else {
@@ -147,8 +149,9 @@ import Testing
     @Test func reportsCarryTheStateStatusIngestReads() throws {
         var mac = Self.mac()
         var random = SeededGenerator(seed: 1)
-        let full = try JSONSerialization.jsonObject(
-            with: StatusReportBuilder.full(mac, serialNumber: "C02TEST", declarations: [])) as! [String: Any]
+        let full =
+            try JSONSerialization.jsonObject(
+                with: StatusReportBuilder.full(mac, serialNumber: "C02TEST", declarations: [])) as! [String: Any]
         #expect(full["FullReport"] as? Bool == true)
         let items = full["StatusItems"] as! [String: Any]
         let device = items["device"] as! [String: Any]
@@ -162,9 +165,12 @@ import Testing
         let transition = mac.receive(
             Self.enforcement("15.7.9", deadline: "2026-08-20T09:00:00"), now: Self.start, behaviour: Self.behaviour,
             random: &random)
-        let held = [HeldDeclaration(kind: "configurations", identifier: "com.managedos.enforcement.os", serverToken: "t9")]
-        let incremental = try JSONSerialization.jsonObject(
-            with: StatusReportBuilder.incremental(mac, after: transition, declarations: held)) as! [String: Any]
+        let held = [
+            HeldDeclaration(kind: "configurations", identifier: "com.managedos.enforcement.os", serverToken: "t9")
+        ]
+        let incremental =
+            try JSONSerialization.jsonObject(
+                with: StatusReportBuilder.incremental(mac, after: transition, declarations: held)) as! [String: Any]
         let update = (incremental["StatusItems"] as! [String: Any])["softwareupdate"] as! [String: Any]
         #expect(update["install-state"] as? String == "downloading")
         #expect((update["pending-version"] as? [String: Any])?["os-version"] as? String == "15.7.9")

@@ -21,7 +21,9 @@ extension EndToEndTests.Product {
     }
 
     /// Registers a Mac; returns its device id and Self Service credential.
-    func register(_ enrollmentID: String, blueprintID: String, model: String = "Mac14,2") async throws
+    func register(
+        _ enrollmentID: String, blueprintID: String, model: String = "Mac14,2"
+    ) async throws
         -> (deviceID: String, credential: String)
     {
         let registered = try await admin.json(
@@ -38,7 +40,9 @@ extension EndToEndTests.Product {
     }
 
     /// An item configuration with the usual enforcement time and zone.
-    static func item(_ major: Int, _ method: String, _ enforcement: [String: Any], label: String? = nil)
+    static func item(
+        _ major: Int, _ method: String, _ enforcement: [String: Any], label: String? = nil
+    )
         -> [String: Any]
     {
         [

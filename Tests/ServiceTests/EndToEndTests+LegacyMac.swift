@@ -21,7 +21,8 @@ extension EndToEndTests {
             // The scheduler queues ScheduleOSUpdate for 13.7.8; library-api lists it with the Mac's commands.
             let command = try await product.eventually("a ScheduleOSUpdate command", timeout: .seconds(90)) {
                 () async throws -> [String: Any]? in
-                let answer = try await product.admin.json("GET", "/v1/devices/\(mac.deviceID)/commands", nil, expect: 200)
+                let answer = try await product.admin.json(
+                    "GET", "/v1/devices/\(mac.deviceID)/commands", nil, expect: 200)
                 let commands = answer["items"] as? [[String: Any]] ?? answer["commands"] as? [[String: Any]] ?? []
                 return commands.first { $0["requestType"] as? String == "ScheduleOSUpdate" }
             }

@@ -45,7 +45,8 @@ extension EndToEndTests {
                 while await !acknowledgements.stopped {
                     number += 1
                     let marker = "m-\(number)"
-                    let body = try JSONSerialization.data(withJSONObject: Self.fullReport("15.7.8", "24G824", marker: marker))
+                    let body = try JSONSerialization.data(
+                        withJSONObject: Self.fullReport("15.7.8", "24G824", marker: marker))
                     let response = try? await statusIngest.send(
                         "PUT", "/status",
                         headers: ["X-Enrollment-ID": macs[2], "Content-Type": "application/json"], body: body)
@@ -102,7 +103,8 @@ extension EndToEndTests {
             try await product.killAbruptly(.scheduler)
             try await product.restart(.scheduler)
             for mac in macs {
-                let row = try await product.complianceRow(waitingFor: "compliant", timeout: .seconds(120), enrollmentID: mac)
+                let row = try await product.complianceRow(
+                    waitingFor: "compliant", timeout: .seconds(120), enrollmentID: mac)
                 #expect(row["osVersion"] as? String == "15.7.9")
             }
         }
@@ -113,7 +115,8 @@ extension EndToEndTests {
         [
             "StatusItems": [
                 "device": [
-                    "operating-system": ["version": version, "build-version": build], "model": ["identifier": "Mac14,2"],
+                    "operating-system": ["version": version, "build-version": build],
+                    "model": ["identifier": "Mac14,2"],
                 ],
                 "e2e": ["marker": marker],
             ],

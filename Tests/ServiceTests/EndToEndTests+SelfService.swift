@@ -29,10 +29,13 @@ extension EndToEndTests {
                 lastOffers = "\(upgrades)"
                 let offer = (upgrades["offers"] as? [[String: Any]])?.first { $0["major"] as? Int == 26 }
                 return offer?["available"] as? Bool == true ? offer : nil
-            } orElse: { lastOffers }
+            } orElse: {
+                lastOffers
+            }
             #expect((offer["targetVersion"] as? String)?.hasPrefix("26.") == true, "offer: \(offer)")
             let created = try await product.gateway.json(
-                "POST", "/v1/me/upgrades/26/requests", nil, expect: 201, headers: user.merging(["Idempotency-Key": "e2e-1"]) { $1 })
+                "POST", "/v1/me/upgrades/26/requests", nil, expect: 201,
+                headers: user.merging(["Idempotency-Key": "e2e-1"]) { $1 })
             let request = try #require(created["request"] as? [String: Any], "request: \(created)")
             let requestID = try #require(request["id"].map { "\($0)" })
 

@@ -10,7 +10,8 @@ extension EndToEndTests {
             let product = try await Product.start(databaseURL: database.url, schedulerNow: Self.now)
             defer { product.stop() }
             let fleet = try await product.blueprint(
-                "Simulated fleet", items: [Product.item(15, "continuous", ["mode": "automatic", "timeframe": "oneWeek"])])
+                "Simulated fleet",
+                items: [Product.item(15, "continuous", ["mode": "automatic", "timeframe": "oneWeek"])])
             let macs = (1...3).map { "sim-mac-0000\($0)" }
             for mac in macs { _ = try await product.register(mac, blueprintID: fleet.id) }
             let before = try await product.admin.json("GET", "/v1/compliance/macs", nil, expect: 200)

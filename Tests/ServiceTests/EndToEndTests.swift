@@ -169,7 +169,9 @@ extension EndToEndTests {
         }
 
         /// Starts one service and waits until its `/healthz` answers 200.
-        private static func launch(_ name: String, _ executable: URL, _ environment: [String: String], port: Int)
+        private static func launch(
+            _ name: String, _ executable: URL, _ environment: [String: String], port: Int
+        )
             async throws -> ChildProcess
         {
             let process = try ChildProcess(executable: executable, environment: environment)
@@ -194,7 +196,8 @@ extension EndToEndTests {
         /// Starts a killed service again on its port, with its environment.
         func restart(_ descriptor: ServiceDescriptor) async throws {
             let launch = try #require(launches[descriptor.name])
-            let process = try await Self.launch(descriptor.name, launch.executable, launch.environment, port: launch.port)
+            let process = try await Self.launch(
+                descriptor.name, launch.executable, launch.environment, port: launch.port)
             processes.removeAll { $0.name == descriptor.name && !$0.isRunning }
             processes.append(process)
         }
@@ -210,7 +213,8 @@ extension EndToEndTests {
 
         /// A full DDM status report as NanoMDM forwards it (`PUT <dm base>/status`).
         func report(
-            version: String, build: String, enrollmentID: String = EndToEndTests.enrollmentID, model: String = "Mac14,2",
+            version: String, build: String, enrollmentID: String = EndToEndTests.enrollmentID,
+            model: String = "Mac14,2",
             extraItems: [String: Any] = [:]
         ) async throws {
             let report: [String: Any] = [
@@ -231,7 +235,9 @@ extension EndToEndTests {
         }
 
         /// A Mac's DDM sync (tokens, declaration-items) → the identifiers of its configurations.
-        func manifestConfigurationIdentifiers(enrollmentID: String = EndToEndTests.enrollmentID) async throws
+        func manifestConfigurationIdentifiers(
+            enrollmentID: String = EndToEndTests.enrollmentID
+        ) async throws
             -> [String]
         {
             let headers = ["X-Enrollment-ID": enrollmentID]
@@ -249,7 +255,9 @@ extension EndToEndTests {
         }
 
         /// Syncs until the manifest lists the OS enforcement, then fetches it and returns its payload.
-        func waitForEnforcement(timeout: Duration, enrollmentID: String = EndToEndTests.enrollmentID) async throws
+        func waitForEnforcement(
+            timeout: Duration, enrollmentID: String = EndToEndTests.enrollmentID
+        ) async throws
             -> [String: Any]
         {
             let deadline = ContinuousClock.now + timeout
@@ -285,7 +293,8 @@ extension EndToEndTests {
                 try await Task.sleep(for: .milliseconds(250))
             }
             throw TestSetupError(
-                "\(enrollmentID) did not become \(state) within \(timeout); last row \(String(describing: last))\n\(logs)")
+                "\(enrollmentID) did not become \(state) within \(timeout); last row \(String(describing: last))\n\(logs)"
+            )
         }
     }
 

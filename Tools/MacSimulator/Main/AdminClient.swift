@@ -14,11 +14,14 @@ struct AdminClient: Sendable {
 
     /// Sends JSON and returns the object answered; throws unless the status is `expect`.
     @discardableResult
-    func json(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil, expect: Int) async throws
+    func json(
+        _ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil, expect: Int
+    ) async throws
         -> [String: Any]
     {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")], body: data)
+        let answer = try await http.send(
+            method, base + path, headers: [("Authorization", "Bearer \(token)")], body: data)
         guard answer.status == expect else {
             throw SimulatorError("\(method) \(path): expected \(expect), got \(answer.status) \(answer.text)")
         }

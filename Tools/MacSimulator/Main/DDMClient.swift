@@ -60,7 +60,8 @@ struct DDMClient: Sendable {
             for entry in declarations[key] as? [[String: Any]] ?? [] {
                 guard let identifier = entry["Identifier"] as? String else { continue }
                 held.append(
-                    HeldDeclaration(kind: kind, identifier: identifier, serverToken: entry["ServerToken"] as? String ?? ""))
+                    HeldDeclaration(
+                        kind: kind, identifier: identifier, serverToken: entry["ServerToken"] as? String ?? ""))
             }
         }
         var enforcement: EnforcementDeclaration?

@@ -23,7 +23,9 @@ struct DemoSeeder: Sendable {
     /// Creates everything and returns one line per created thing worth printing.
     func seed() async throws -> [String] {
         let deadline = Self.day(now.addingTimeInterval(14 * 86_400))
-        func item(_ label: String, _ major: Int, _ method: String, _ enforcement: [String: Any], bsi: [String: Any]? = nil)
+        func item(
+            _ label: String, _ major: Int, _ method: String, _ enforcement: [String: Any], bsi: [String: Any]? = nil
+        )
             async throws -> String
         {
             var body: [String: Any] = [
@@ -50,7 +52,8 @@ struct DemoSeeder: Sendable {
 
         func blueprint(_ name: String, _ items: [String]) async throws -> String {
             let id = try AdminClient.id(
-                try await admin.json(.POST, "/v1/blueprints", ["name": name, "description": "Demo fleet"], expect: 201),
+                try await admin.json(
+                    .POST, "/v1/blueprints", ["name": name, "description": "Demo fleet"], expect: 201),
                 in: "blueprint")
             for item in items { try await admin.json(.PUT, "/v1/blueprints/\(id)/items/\(item)", expect: 200) }
             return id
@@ -67,9 +70,14 @@ struct DemoSeeder: Sendable {
                         "itemIds": [String](),
                         "children": [
                             ["conditions": [["attribute": "tag", "anyOf": ["pilot"]]], "itemIds": [tahoe, sequoia]],
-                            ["conditions": [["attribute": "currentMajor", "anyOf": [13, 14]]], "itemIds": [ventura, sonoma]],
-                            ["conditions": [["attribute": "currentMajor", "anyOf": [15, 26]]],
-                             "itemIds": [sequoiaMinimum, tahoeSelfService]],
+                            [
+                                "conditions": [["attribute": "currentMajor", "anyOf": [13, 14]]],
+                                "itemIds": [ventura, sonoma],
+                            ],
+                            [
+                                "conditions": [["attribute": "currentMajor", "anyOf": [15, 26]]],
+                                "itemIds": [sequoiaMinimum, tahoeSelfService],
+                            ],
                         ],
                     ],
                 ], expect: 201),

@@ -47,7 +47,8 @@ struct FleetDriver: Sendable {
             Runtime(
                 mac: SimulatedMac(
                     enrollmentID: member.enrollmentID, modelIdentifier: member.modelIdentifier,
-                    timeZone: TimeZone(identifier: member.timeZone) ?? TimeZone(identifier: "UTC")!, osVersion: member.osVersion,
+                    timeZone: TimeZone(identifier: member.timeZone) ?? TimeZone(identifier: "UTC")!,
+                    osVersion: member.osVersion,
                     buildVersion: member.buildVersion),
                 serialNumber: member.serialNumber, random: SeededGenerator(seed: seed ^ 0x5EED, index: index),
                 nextSyncAt: realStart, replica: index)
@@ -157,7 +158,8 @@ struct FleetDriver: Sendable {
         }
         let phaseText = ["downloading", "prepared", "installing", "failed"].map { "\($0) \(phases[$0] ?? 0)" }
         let majorText = versions.keys.sorted().map { "macOS \($0): \(versions[$0]!)" }
-        return "simulator: \(runtimes.count) Macs; \(phaseText.joined(separator: ", ")); updates installed \(totals.installed), "
+        return
+            "simulator: \(runtimes.count) Macs; \(phaseText.joined(separator: ", ")); updates installed \(totals.installed), "
             + "failed installs \(totals.failures); \(majorText.joined(separator: ", "))"
     }
 

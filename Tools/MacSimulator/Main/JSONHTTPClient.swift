@@ -33,7 +33,9 @@ struct JSONHTTPClient: Sendable {
     }
 
     /// Sends `method url` with `headers` and an optional body; any status is returned, transport errors thrown.
-    func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: Data? = nil) async throws
+    func send(
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: Data? = nil
+    ) async throws
         -> HTTPAnswer
     {
         var request = HTTPClientRequest(url: url)

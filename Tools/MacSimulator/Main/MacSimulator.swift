@@ -156,7 +156,8 @@ struct MacSimulator: AsyncParsableCommand {
             func base(_ url: String) -> String { url.hasSuffix("/") ? url : url + "/" }
             let ddm = DDMClient(
                 http: JSONHTTPClient(client: http, timeout: .seconds(60)), declarationBase: base(ddmURL),
-                statusBases: (statusURL.isEmpty ? [ddmURL] : statusURL).map(base), hmacKey: hmacKey.map { Data($0.utf8) })
+                statusBases: (statusURL.isEmpty ? [ddmURL] : statusURL).map(base),
+                hmacKey: hmacKey.map { Data($0.utf8) })
             let scaled = InstallBehaviour(failureRate: failureRate)
             let driver = FleetDriver(
                 ddm: ddm, behaviour: scaled, clockStart: try fleet.instant(), speed: speed, syncInterval: syncInterval,

@@ -13,7 +13,9 @@ public struct FleetGenerator: Sendable {
     /// Relative weights of the majors.
     public static let majorWeights: [(major: Int, weight: Int)] = [(26, 40), (15, 30), (14, 18), (13, 12)]
     /// Time zones the Macs are spread over.
-    public static let timeZones = ["Europe/Paris", "America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Tokyo"]
+    public static let timeZones = [
+        "Europe/Paris", "America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Tokyo",
+    ]
 
     public let prefix: String
     public let seed: UInt64
@@ -24,7 +26,9 @@ public struct FleetGenerator: Sendable {
     private let weights: [(major: Int, weight: Int)]
 
     /// A generator over `catalog` as of `now`.
-    public init(catalog: ReleaseCatalog, now: Date, prefix: String = "demo-mac-", seed: UInt64 = 1, blueprintCount: Int = 4) {
+    public init(
+        catalog: ReleaseCatalog, now: Date, prefix: String = "demo-mac-", seed: UInt64 = 1, blueprintCount: Int = 4
+    ) {
         self.prefix = prefix
         self.seed = seed
         self.blueprintCount = max(1, blueprintCount)
@@ -38,7 +42,8 @@ public struct FleetGenerator: Sendable {
             for model in catalog.boardIDsByModelIdentifier.keys.sorted() {
                 let machine = MacHardware(modelIdentifier: model)
                 if catalog.supports(major: major, hardware: machine) {
-                    hardware[major, default: []].append((model, catalog.boardIDs(forModelIdentifier: model).sorted().first))
+                    hardware[major, default: []].append(
+                        (model, catalog.boardIDs(forModelIdentifier: model).sorted().first))
                 }
             }
             releases[major] = catalog.updates(major: major).filter { release in
@@ -47,7 +52,9 @@ public struct FleetGenerator: Sendable {
         }
         self.hardware = hardware
         self.releases = releases
-        weights = Self.majorWeights.filter { !(hardware[$0.major] ?? []).isEmpty && !(releases[$0.major] ?? []).isEmpty }
+        weights = Self.majorWeights.filter {
+            !(hardware[$0.major] ?? []).isEmpty && !(releases[$0.major] ?? []).isEmpty
+        }
     }
 
     /// Mac number `index` (0-based).
@@ -62,7 +69,8 @@ public struct FleetGenerator: Sendable {
         let build = release?.build?.rawValue ?? SimulatedMac.madeUpBuild(version)
         let number = String(format: "%05d", index + 1)
         return FleetMember(
-            enrollmentID: "\(prefix)\(number)", serialNumber: "DEMO\(String(format: "%08X", UInt32(truncatingIfNeeded: seed &+ UInt64(index))))",
+            enrollmentID: "\(prefix)\(number)",
+            serialNumber: "DEMO\(String(format: "%08X", UInt32(truncatingIfNeeded: seed &+ UInt64(index))))",
             modelIdentifier: machine.model, boardID: machine.board,
             timeZone: Self.timeZones[Int.random(in: 0..<Self.timeZones.count, using: &random)],
             osVersion: version, buildVersion: build, blueprintSlot: index % blueprintCount,

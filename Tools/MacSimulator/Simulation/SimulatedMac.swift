@@ -103,7 +103,8 @@ public struct SimulatedMac: Sendable, Equatable {
         if let current = enforcement, current.targetVersion == declared.targetVersion {
             enforcement = declared
             if case .prepared(let installAt) = phase {
-                phase = .prepared(installAt: installationInstant(after: now, notLaterThan: installAt, behaviour, &random))
+                phase = .prepared(
+                    installAt: installationInstant(after: now, notLaterThan: installAt, behaviour, &random))
             }
             return nil
         }
@@ -127,14 +128,16 @@ public struct SimulatedMac: Sendable, Equatable {
             phase = .prepared(installAt: installationInstant(after: now, notLaterThan: nil, behaviour, &random))
             return .prepared
         case .prepared:
-            phase = .installing(until: now.addingTimeInterval(TimeInterval.random(in: behaviour.install, using: &random)))
+            phase = .installing(
+                until: now.addingTimeInterval(TimeInterval.random(in: behaviour.install, using: &random)))
             return .startedInstall
         case .installing:
             if Double.random(in: 0..<1, using: &random) < behaviour.failureRate {
                 let reason = InstallBehaviour.failureReasons.randomElement(using: &random) ?? "Install failed"
                 failureCount += 1
                 failureReason = reason
-                phase = .failed(retryAt: now.addingTimeInterval(TimeInterval.random(in: behaviour.retryDelay, using: &random)))
+                phase = .failed(
+                    retryAt: now.addingTimeInterval(TimeInterval.random(in: behaviour.retryDelay, using: &random)))
                 return .failed(reason: reason)
             }
             osVersion = enforcement.targetVersion

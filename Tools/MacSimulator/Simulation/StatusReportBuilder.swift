@@ -116,7 +116,9 @@ public enum StatusReportBuilder {
     }
 
     private static func held(_ declarations: [HeldDeclaration]) -> [String: Any] {
-        var byKind: [String: [[String: Any]]] = ["activations": [], "assets": [], "configurations": [], "management": []]
+        var byKind: [String: [[String: Any]]] = [
+            "activations": [], "assets": [], "configurations": [], "management": [],
+        ]
         for declaration in declarations.sorted(by: { ($0.kind, $0.identifier) < ($1.kind, $1.identifier) }) {
             byKind[declaration.kind, default: []].append([
                 "identifier": declaration.identifier, "server-token": declaration.serverToken, "active": true,
