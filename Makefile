@@ -2,7 +2,7 @@
 # (system packages are installed by scripts/install-dependencies.sh, which needs root when some are missing).
 
 SWIFT ?= swift
-FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
+FORMAT_PATHS := Package.swift Shared Services Tools Tests Benchmarks
 
 .PHONY: test build run bench bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher format lint
 
@@ -21,7 +21,7 @@ test:
 build:
 	$(SWIFT) build
 
-## run: throwaway PostgreSQL + all five services on their default ports, until Ctrl-C
+## run: the demo: throwaway PostgreSQL, catalog, all five services (status-ingest twice behind nginx), demo fleet and simulated Macs, until Ctrl-C
 run:
 	scripts/run-local.sh
 

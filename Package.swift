@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "declaration-publisher", targets: ["DeclarationPublisher"]),
         .executable(name: "status-ingest", targets: ["StatusIngest"]),
         .executable(name: "self-service-gateway", targets: ["SelfServiceGateway"]),
+        .executable(name: "mac-simulator", targets: ["MacSimulator"]),
         .executable(name: "managed-os-bench-db", targets: ["DatabaseBenchmark"]),
         .executable(name: "managed-os-bench-evaluation", targets: ["EvaluationBenchmark"]),
         .executable(name: "managed-os-bench-status-ingest", targets: ["StatusIngestBenchmark"]),
@@ -215,6 +216,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Tools
+        .target(
+            name: "MacSimulation",
+            dependencies: ["ManagedOSDomain"],
+            path: "Tools/MacSimulator/Simulation",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MacSimulator",
+            dependencies: [
+                "MacSimulation", "ManagedOSDomain", "AppleFeedSnapshots",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tools/MacSimulator/Main",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Benchmarks
         .target(
             name: "BenchmarkSupport",
@@ -388,6 +411,12 @@ let package = Package(
                 "SelfServiceGatewayService", "FleetStore", "AppleFeedSnapshots", "StatusIngestService",
             ],
             path: "Tests/SelfServiceGatewayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MacSimulatorTests",
+            dependencies: ["MacSimulation", "ManagedOSDomain", "AppleFeedSnapshots"],
+            path: "Tests/MacSimulatorTests",
             swiftSettings: swiftSettings
         ),
         .target(

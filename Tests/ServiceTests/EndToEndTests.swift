@@ -85,20 +85,34 @@ extension EndToEndTests {
     final class Product: @unchecked Sendable {
         static let enforcementIdentifier = "com.managedos.enforcement.os"
 
-        let processes: [ChildProcess]
+        /// The running process of each service (replaced by `restart`).
+        private(set) var processes: [ChildProcess]
         let admin: Client
         let publisher: Client
         let statusIngest: Client
         let gateway: Client
         let libraryAPI: Client
+        /// What each service was started with, to start it again.
+        private let launches: [String: (executable: URL, environment: [String: String], port: Int)]
+        /// The environment every process gets (database, log level).
+        let baseEnvironment: [String: String]
+        /// The admin token.
+        let token: String
 
-        private init(processes: [ChildProcess], clients: [String: Client]) {
+        private init(
+            processes: [ChildProcess], clients: [String: Client],
+            launches: [String: (executable: URL, environment: [String: String], port: Int)],
+            baseEnvironment: [String: String], token: String
+        ) {
             self.processes = processes
             libraryAPI = clients[ServiceDescriptor.libraryAPI.name]!
             admin = libraryAPI
             publisher = clients[ServiceDescriptor.declarationPublisher.name]!
             statusIngest = clients[ServiceDescriptor.statusIngest.name]!
             gateway = clients[ServiceDescriptor.selfServiceGateway.name]!
+            self.launches = launches
+            self.baseEnvironment = baseEnvironment
+            self.token = token
         }
 
         static func start(databaseURL: String, schedulerNow: String) async throws -> Product {
@@ -122,6 +136,7 @@ extension EndToEndTests {
 
             var processes: [ChildProcess] = []
             var clients: [String: Client] = [:]
+            var launches: [String: (executable: URL, environment: [String: String], port: Int)] = [:]
             do {
                 for descriptor in ServiceDescriptor.all {
                     var environment = base
@@ -131,23 +146,60 @@ extension EndToEndTests {
                         environment["SCHEDULER_NOW"] = schedulerNow
                         environment["SCHEDULER_TICK_SECONDS"] = "1"
                     }
-                    let process = try ChildProcess(
-                        executable: try ServiceBinaries.url(for: descriptor.name), environment: environment)
-                    processes.append(process)
-                    let probe = HTTPProbe(port: port)
-                    let health = try await probe.waitUntilAnswering("/healthz", process: process, timeout: .seconds(60))
-                    guard health.status == 200 else {
-                        throw TestSetupError("\(descriptor.name) /healthz answered \(health.status): \(health.body)")
+                    if descriptor == .selfServiceGateway {
+                        // The tests poll a Mac's Self Service API every 250 ms, above the default 30 a minute.
+                        environment["SELF_SERVICE_RATE_LIMIT_PER_MINUTE"] = "100000"
+                        // Offers and days remaining at the scheduler's instant (the snapshot's releases expire).
+                        environment["SELF_SERVICE_NOW"] = schedulerNow
                     }
+                    let executable = try ServiceBinaries.url(for: descriptor.name)
+                    launches[descriptor.name] = (executable, environment, port)
+                    let process = try await launch(descriptor.name, executable, environment, port: port)
+                    processes.append(process)
                     clients[descriptor.name] = Client(
-                        probe: probe, process: process,
+                        probe: HTTPProbe(port: port), process: process,
                         headers: descriptor == .libraryAPI ? ["Authorization": "Bearer \(token)"] : [:])
                 }
             } catch {
                 for process in processes { process.send(SIGKILL) }
                 throw error
             }
-            return Product(processes: processes, clients: clients)
+            return Product(
+                processes: processes, clients: clients, launches: launches, baseEnvironment: base, token: token)
+        }
+
+        /// Starts one service and waits until its `/healthz` answers 200.
+        private static func launch(
+            _ name: String, _ executable: URL, _ environment: [String: String], port: Int
+        )
+            async throws -> ChildProcess
+        {
+            let process = try ChildProcess(executable: executable, environment: environment)
+            let health = try await HTTPProbe(port: port).waitUntilAnswering(
+                "/healthz", process: process, timeout: .seconds(60))
+            guard health.status == 200 else {
+                process.send(SIGKILL)
+                throw TestSetupError("\(name) /healthz answered \(health.status): \(health.body)")
+            }
+            return process
+        }
+
+        /// Kills a service with SIGKILL (no graceful shutdown) and waits until it is gone.
+        func killAbruptly(_ descriptor: ServiceDescriptor) async throws {
+            let process = try #require(processes.first { $0.name == descriptor.name })
+            process.send(SIGKILL)
+            guard try await process.waitForExit(timeout: .seconds(30)) != nil else {
+                throw TestSetupError("\(descriptor.name) survived SIGKILL")
+            }
+        }
+
+        /// Starts a killed service again on its port, with its environment.
+        func restart(_ descriptor: ServiceDescriptor) async throws {
+            let launch = try #require(launches[descriptor.name])
+            let process = try await Self.launch(
+                descriptor.name, launch.executable, launch.environment, port: launch.port)
+            processes.removeAll { $0.name == descriptor.name && !$0.isRunning }
+            processes.append(process)
         }
 
         func stop() {
@@ -160,27 +212,35 @@ extension EndToEndTests {
         }
 
         /// A full DDM status report as NanoMDM forwards it (`PUT <dm base>/status`).
-        func report(version: String, build: String) async throws {
+        func report(
+            version: String, build: String, enrollmentID: String = EndToEndTests.enrollmentID,
+            model: String = "Mac14,2",
+            extraItems: [String: Any] = [:]
+        ) async throws {
             let report: [String: Any] = [
                 "StatusItems": [
                     "device": [
                         "operating-system": ["version": version, "build-version": build],
-                        "model": ["identifier": "Mac14,2"],
+                        "model": ["identifier": model],
                     ]
-                ],
+                ].merging(extraItems) { $1 },
                 "Errors": [],
                 "FullReport": true,
             ]
             let response = try await statusIngest.probe.send(
                 "PUT", "/status",
-                headers: ["X-Enrollment-ID": EndToEndTests.enrollmentID, "Content-Type": "application/json"],
+                headers: ["X-Enrollment-ID": enrollmentID, "Content-Type": "application/json"],
                 body: try JSONSerialization.data(withJSONObject: report))
             #expect(response.status == 200, "status report \(version): \(response.status) \(response.body)")
         }
 
         /// A Mac's DDM sync (tokens, declaration-items) → the identifiers of its configurations.
-        func manifestConfigurationIdentifiers() async throws -> [String] {
-            let headers = ["X-Enrollment-ID": EndToEndTests.enrollmentID]
+        func manifestConfigurationIdentifiers(
+            enrollmentID: String = EndToEndTests.enrollmentID
+        ) async throws
+            -> [String]
+        {
+            let headers = ["X-Enrollment-ID": enrollmentID]
             let tokens = try await publisher.probe.get("/tokens", headers: headers)
             #expect(tokens.status == 200, "tokens: \(tokens.body)")
             let syncTokens = try Client.object(tokens.body)["SyncTokens"] as? [String: Any]
@@ -195,9 +255,15 @@ extension EndToEndTests {
         }
 
         /// Syncs until the manifest lists the OS enforcement, then fetches it and returns its payload.
-        func waitForEnforcement(timeout: Duration) async throws -> [String: Any] {
+        func waitForEnforcement(
+            timeout: Duration, enrollmentID: String = EndToEndTests.enrollmentID
+        ) async throws
+            -> [String: Any]
+        {
             let deadline = ContinuousClock.now + timeout
-            while try await !manifestConfigurationIdentifiers().contains(Self.enforcementIdentifier) {
+            while try await !manifestConfigurationIdentifiers(enrollmentID: enrollmentID).contains(
+                Self.enforcementIdentifier)
+            {
                 guard ContinuousClock.now < deadline else {
                     throw TestSetupError("no enforcement was declared within \(timeout)\n\(logs)")
                 }
@@ -205,7 +271,7 @@ extension EndToEndTests {
             }
             let response = try await publisher.probe.get(
                 "/declaration/configuration/\(Self.enforcementIdentifier)",
-                headers: ["X-Enrollment-ID": EndToEndTests.enrollmentID])
+                headers: ["X-Enrollment-ID": enrollmentID])
             #expect(response.status == 200, "declaration: \(response.body)")
             let declaration = try Client.object(response.body)
             #expect(declaration["Type"] as? String == "com.apple.configuration.softwareupdate.enforcement.specific")
@@ -213,19 +279,22 @@ extension EndToEndTests {
         }
 
         /// The Mac's row in `GET /v1/compliance/macs` once its state is `state`.
-        func complianceRow(waitingFor state: String, timeout: Duration) async throws -> [String: Any] {
+        func complianceRow(
+            waitingFor state: String, timeout: Duration, enrollmentID: String = EndToEndTests.enrollmentID
+        ) async throws -> [String: Any] {
             let deadline = ContinuousClock.now + timeout
             var last: [String: Any]?
             while ContinuousClock.now < deadline {
                 let page = try await admin.json("GET", "/v1/compliance/macs", nil, expect: 200)
                 last = (page["items"] as? [[String: Any]])?.first {
-                    $0["enrollmentId"] as? String == EndToEndTests.enrollmentID
+                    $0["enrollmentId"] as? String == enrollmentID
                 }
                 if let last, last["state"] as? String == state { return last }
                 try await Task.sleep(for: .milliseconds(250))
             }
             throw TestSetupError(
-                "the Mac did not become \(state) within \(timeout); last row \(String(describing: last))\n\(logs)")
+                "\(enrollmentID) did not become \(state) within \(timeout); last row \(String(describing: last))\n\(logs)"
+            )
         }
     }
 

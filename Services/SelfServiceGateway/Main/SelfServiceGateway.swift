@@ -34,7 +34,7 @@ struct SelfServiceGateway: AsyncParsableCommand {
             try await runner.serve(
                 routes: { router, resources in
                     let built = SelfServiceGatewayService(
-                        pool: resources.pool, settings: settings, logger: resources.logger)
+                        pool: resources.pool, settings: settings, logger: resources.logger, now: settings.now)
                     built.add(to: router)
                     service = built
                 },

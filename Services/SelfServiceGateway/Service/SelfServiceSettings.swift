@@ -1,5 +1,6 @@
 // SelfServiceSettings: self-service-gateway's own settings (rate limit, long-poll and stream limits, cookie).
 
+import Foundation
 import ServiceSupport
 
 /// Settings only self-service-gateway reads, from the environment.
@@ -10,6 +11,7 @@ import ServiceSupport
 /// | `SELF_SERVICE_LONG_POLL_MAX_SECONDS` | longest `?waitSeconds=` a long-poll may ask for, 1–300 | `30` |
 /// | `SELF_SERVICE_STREAM_MAX_SECONDS` | how long an event stream stays open, 1–3600 | `300` |
 /// | `SELF_SERVICE_COOKIE_SECURE` | `true`: the web page's session cookie is `Secure` (serve over https) | `false` |
+/// | `SELF_SERVICE_NOW` | pins the gateway's clock to an ISO 8601 instant (tests, demos; like `SCHEDULER_NOW`) | unset |
 public struct SelfServiceSettings: Sendable, Equatable {
     public var rateLimitPerMinute: Int
     public var longPollMaximum: Duration
@@ -17,6 +19,8 @@ public struct SelfServiceSettings: Sendable, Equatable {
     public var secureCookie: Bool
     /// How often a long-poll or a stream re-reads its request (not an environment setting).
     public var progressPollInterval: Duration
+    /// The instant the gateway takes as now, when pinned (offers, days remaining, request times).
+    public var pinnedNow: Date?
 
     /// Defaults.
     public init(
@@ -28,6 +32,12 @@ public struct SelfServiceSettings: Sendable, Equatable {
         self.streamMaximum = streamMaximum
         self.secureCookie = secureCookie
         self.progressPollInterval = progressPollInterval
+    }
+
+    /// The clock the settings call for: the system clock, or a fixed instant when `SELF_SERVICE_NOW` is set.
+    public var now: @Sendable () -> Date {
+        if let pinnedNow { return { pinnedNow } }
+        return { Date() }
     }
 
     /// Reads the settings; throws listing every invalid one.
@@ -50,6 +60,14 @@ public struct SelfServiceSettings: Sendable, Equatable {
         case nil, "false", "0", "no": secureCookie = false
         case "true", "1", "yes": secureCookie = true
         case .some(let other): problems.append("SELF_SERVICE_COOKIE_SECURE must be true or false (got \"\(other)\")")
+        }
+        if let raw = environment["SELF_SERVICE_NOW"] {
+            if let instant = try? Date(raw, strategy: .iso8601) {
+                pinnedNow = instant
+            } else {
+                problems.append(
+                    "SELF_SERVICE_NOW must be an ISO 8601 instant such as 2026-08-25T09:00:00Z (got \"\(raw)\")")
+            }
         }
         guard problems.isEmpty else { throw SelfServiceSettingsError(problems: problems) }
     }
