@@ -2,6 +2,7 @@
 // seeded fleet: sign in, build an item step by step, the refused combination, the immediate-enforcement
 // warning, save, the library list, compliance charts and table, CSV export. Screenshots go to .screenshots/.
 
+import Database
 import Foundation
 import HummingbirdTesting
 import ManagedOSDomain
@@ -21,6 +22,8 @@ struct ConsoleBrowserTests {
             let port = try #require(api.client.port)
             let base = "http://127.0.0.1:\(port)"
             let fleet = try await SeededFleet.make(api)
+            let itemID = fleet.itemID.lowercased()  // as the console writes ids
+            let blueprintID = fleet.blueprintID.lowercased()
             let browser = try await HeadlessChromium.launch()
             defer { browser.close() }
             try await browser.setViewport(width: 1280, height: 900)
@@ -43,7 +46,7 @@ struct ConsoleBrowserTests {
             try await run("document.getElementById('token').value = '\(api.writeToken)'; document.getElementById('sign-in').click();")
             try await browser.waitUntil("document.getElementById('new-item') !== null")
             #expect(try await browser.evaluate("document.cookie") as? String == "", "the session cookie is HttpOnly")
-            #expect(try await text(".item-row[data-item-id='\(fleet.itemID)'] .item-label") == "Standard")
+            #expect(try await text(".item-row[data-item-id=\"\(itemID)\"] .item-label") == "Standard")
             try await shot("library-before")
 
             // The editor, step by step in Iru's order.
@@ -69,7 +72,7 @@ struct ConsoleBrowserTests {
                 document.getElementById('label').value = 'Browser 26';
                 document.getElementById('major').value = '26';
                 document.getElementById('major').dispatchEvent(new Event('change'));
-                document.getElementById('blueprint-\(fleet.blueprintID)').checked = true;
+                document.getElementById('blueprint-\(blueprintID)').checked = true;
                 document.getElementById('method-continuous').click();
                 """)
             #expect(try await text("#latest-approved") != "—")
@@ -117,12 +120,12 @@ struct ConsoleBrowserTests {
             let newID = try #require(
                 try api.database.query("SELECT id::text AS id FROM items WHERE label = 'Browser 26'").first?
                     .decode("id", as: String.self))
-            #expect(try await text(".item-row[data-item-id='\(newID)'] .item-assignment") == "Fleet")
-            #expect(try await text(".item-row[data-item-id='\(newID)'] .item-enforcement")?.contains("Minimum 26.3 by 2026-08-01") == true)
+            #expect(try await text(".item-row[data-item-id=\"\(newID)\"] .item-assignment") == "Fleet")
+            #expect(try await text(".item-row[data-item-id=\"\(newID)\"] .item-enforcement")?.contains("Minimum 26.3 by 2026-08-01") == true)
             try await shot("library")
 
             // Compliance of the seeded item: the chart and the table carry the seeded numbers.
-            try await browser.navigate("\(base)/console/compliance/items/\(fleet.itemID)")
+            try await browser.navigate("\(base)/console/compliance/items/\(itemID)")
             try await browser.waitUntil("document.getElementById('chart-state') !== null")
             for status in ConsoleStates.all {
                 let value = try await browser.evaluate(

@@ -4,6 +4,7 @@
 import Database
 import Foundation
 import HTTPTypes
+import ManagedOSDomain
 import TestSupport
 import Testing
 
@@ -191,19 +192,20 @@ struct ConsoleRouteTests {
             #expect(saved.status == .seeOther)
             let items = try await api.read("/v1/library-items?label=Console%20item")
             let item = items.json["items"][0]
-            let id = try #require(item["id"].string)
+            let id = try #require(item["id"].string).lowercased()
             #expect(item["versionEnforcement"]["deadlineDate"].string == "2026-08-01")
             #expect(item["blueprintIds"].array.compactMap(\.string) == [fleet.blueprintID])
+            let blueprintID = fleet.blueprintID.lowercased()
             // Audit rows and bus events as the JSON API writes them (item.create, then the assignment).
             let audit = try api.database.query(
                 "SELECT actor, action, entity_id FROM audit_log WHERE id > (SELECT max(id) FROM audit_log "
                     + "WHERE action = 'blueprint.create') ORDER BY id"
             ).rows.map { "\(try $0.decode("actor", as: String.self)) \(try $0.decode("action", as: String.self)) \(try $0.decode("entity_id", as: String.self))" }
-            #expect(audit == ["writer item.create \(id)", "writer blueprint.assignItem \(fleet.blueprintID)"])
+            #expect(audit == ["writer item.create \(id)", "writer blueprint.assignItem \(blueprintID)"])
             let events = try api.database.query(
                 "SELECT topic, entity FROM bus_events ORDER BY id DESC LIMIT 2"
             ).rows.map { "\(try $0.decode("topic", as: String.self)) \(try $0.decode("entity", as: String.self))" }
-            #expect(events == ["blueprint \(fleet.blueprintID)", "library \(id)"])
+            #expect(events == ["blueprint \(blueprintID)", "library \(id)"])
 
             let library = try await console.get("/console/library?saved=\(id)")
             #expect(library.body.contains("Saved Console item."))
@@ -219,7 +221,8 @@ struct ConsoleRouteTests {
             let edit = try await console.get("/console/items/\(fleet.itemID)/edit")
             #expect(edit.status == .ok)
             #expect(edit.body.contains(#"value="26.3""#))
-            #expect(edit.body.contains(#"id="blueprint-\#(fleet.blueprintID)" name="blueprint" value="\#(fleet.blueprintID)" checked"#))
+            let blueprintID = fleet.blueprintID.lowercased()
+            #expect(edit.body.contains(#"id="blueprint-\#(blueprintID)" name="blueprint" value="\#(blueprintID)" checked"#))
             let duplicate = try await console.get("/console/items/new?duplicate=\(fleet.itemID)")
             #expect(duplicate.body.contains(#"value="Standard (copy)""#))
             #expect(duplicate.body.contains(#"action="/console/items""#))
@@ -262,7 +265,7 @@ struct ConsoleRouteTests {
             }
             let filtered = try await console.get("/console/compliance/items/\(fleet.itemID)?state=pending")
             #expect(filtered.body.components(separatedBy: #"class="mac-row""#).count - 1 == fleet.expectedCounts[.pending])
-            #expect(filtered.body.contains("/console/compliance/macs.csv?item=\(fleet.itemID)&amp;state=pending"))
+            #expect(filtered.body.contains("/console/compliance/macs.csv?item=\(fleet.itemID.lowercased())&amp;state=pending"))
             let csv = try await console.get("/console/compliance/macs.csv?item=\(fleet.itemID)")
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
