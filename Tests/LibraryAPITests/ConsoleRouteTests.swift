@@ -213,6 +213,44 @@ struct ConsoleRouteTests {
         }
     }
 
+    @Test func itemsArePlacedOnAssignmentMapNodesAsTheMapRouteWouldStoreThem() async throws {
+        try await LibraryAPIHarness.run { api in
+            let root = "11111111-1111-4111-8111-111111111111"
+            let child = "22222222-2222-4222-8222-222222222222"
+            let map = try await api.write(
+                .post, "/v1/assignment-maps",
+                body: #"""
+                    {"name":"By OS","root":{"id":"\#(root)","itemIds":[],"children":[
+                      {"id":"\#(child)","conditions":[{"attribute":"tag","anyOf":["pilot"]}],"itemIds":[]}]}}
+                    """#)
+            let mapID = try #require(map.json["id"].string).lowercased()
+            var console = ConsoleClient(api)
+            try await console.signIn(token: api.writeToken)
+            let editor = try await console.get("/console/items/new")
+            #expect(editor.body.contains("Assignment map By OS"))
+            #expect(editor.body.contains(#"value="\#(mapID)/\#(child)""#))
+            #expect(editor.body.contains("tagged pilot"))
+            let saved = try await console.post(
+                "/console/items",
+                ConsoleForms.item(csrf: try #require(editor.csrf), label: "Pilots") + [("node", "\(mapID)/\(child)")])
+            #expect(saved.status == .seeOther)
+            let after = try await api.read("/v1/assignment-maps/\(mapID)")
+            let itemID = try #require(after.json["itemIds"][0].string)
+            #expect(after.json["root"]["itemIds"].array.isEmpty)
+            #expect(after.json["root"]["children"][0]["itemIds"].array.compactMap(\.string) == [itemID])
+            #expect(try api.count("SELECT count(*)::integer AS n FROM audit_log WHERE action = 'assignmentMap.update'") == 1)
+            #expect(try api.count("SELECT count(*)::integer AS n FROM bus_events WHERE topic = 'blueprint'") == 2)
+            // The editor shows the placement, and saving it unchanged writes no map change.
+            let edit = try await console.get("/console/items/\(itemID.lowercased())/edit")
+            #expect(edit.body.contains(#"value="\#(mapID)/\#(child)" checked"#))
+            let again = try await console.post(
+                "/console/items/\(itemID.lowercased())",
+                ConsoleForms.item(csrf: try #require(edit.csrf), label: "Pilots") + [("node", "\(mapID)/\(child)")])
+            #expect(again.status == .seeOther)
+            #expect(try api.count("SELECT count(*)::integer AS n FROM audit_log WHERE action = 'assignmentMap.update'") == 1)
+        }
+    }
+
     @Test func editDuplicateAndDeleteWithConfirmation() async throws {
         try await LibraryAPIHarness.run { api in
             let fleet = try await SeededFleet.make(api)

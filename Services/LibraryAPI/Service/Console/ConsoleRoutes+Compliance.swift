@@ -90,7 +90,8 @@ extension ConsoleRoutes {
         let stateChart = SVGBarChart(data: ComplianceCharts.byState(all))
         let versionChart = SVGBarChart(data: ComplianceCharts.byVersion(all))
         let timeline = SVGBarChart(
-            data: ComplianceCharts.timeline(all, now: service.now()), orientation: .vertical, width: 600, labelEvery: 5)
+            data: ComplianceCharts.timeline(all, now: service.now()), orientation: .vertical, width: 900, plotHeight: 120,
+            labelEvery: 5)
         var csvQuery = query
         if let stateText { csvQuery += "&state=" + Self.encode(stateText) }
         if let versionText { csvQuery += "&osVersion=" + Self.encode(versionText) }

@@ -91,7 +91,7 @@ struct SVGBarChart: Sendable, Equatable {
     func svg(id: String, title: String) -> String {
         let escapedTitle = HTMLText.escape(title)
         var out = """
-            <svg id="\(HTMLText.escape(id))" class="chart" role="img" aria-labelledby="\(HTMLText.escape(id))-title" \
+            <svg id="\(HTMLText.escape(id))" class="chart\(orientation == .vertical ? " timeline" : "")" role="img" aria-labelledby="\(HTMLText.escape(id))-title" \
             viewBox="0 0 \(format(width)) \(format(height))" preserveAspectRatio="xMinYMin meet" \
             xmlns="http://www.w3.org/2000/svg"><title id="\(HTMLText.escape(id))-title">\(escapedTitle)</title>
             """
@@ -99,6 +99,10 @@ struct SVGBarChart: Sendable, Equatable {
         if laidOut.isEmpty {
             out += "<text class=\"empty\" x=\"8\" y=\"18\">No data</text></svg>"
             return out
+        }
+        if orientation == .vertical {
+            out += "<line class=\"baseline\" x1=\"0\" y1=\"\(format(16 + plotHeight))\" x2=\"\(format(width))\" "
+                + "y2=\"\(format(16 + plotHeight))\" stroke=\"#8e8e93\"></line>"
         }
         for (index, bar) in laidOut.enumerated() {
             let label = HTMLText.escape(bar.datum.label)
