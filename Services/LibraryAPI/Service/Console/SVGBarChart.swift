@@ -123,8 +123,10 @@ struct SVGBarChart: Sendable, Equatable {
                         + "\(bar.datum.value)</text>"
                 }
                 if index % max(1, labelEvery) == 0 {
-                    out += "<text class=\"label\" x=\"\(center)\" y=\"\(format(16 + plotHeight + 14))\" "
-                        + "text-anchor=\"middle\">\(label)</text>"
+                    // The first label starts at its bar so it is never cut at the left edge.
+                    let (x, anchor) = index == 0 ? (format(bar.x), "start") : (center, "middle")
+                    out += "<text class=\"label\" x=\"\(x)\" y=\"\(format(16 + plotHeight + 14))\" "
+                        + "text-anchor=\"\(anchor)\">\(label)</text>"
                 }
             }
             out += "</g>"
