@@ -58,6 +58,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: Shared modules
@@ -147,9 +148,10 @@ let package = Package(
             name: "LibraryAPIService",
             dependencies: serviceDependencies + [
                 "AppleFeedSnapshots", "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Services/LibraryAPI/Service",
-            resources: [.copy("OpenAPI/openapi.json")],
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Console/Templates")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -11,7 +11,8 @@ import ManagedOSDomain
 import ServiceSupport
 
 /// The admin API of `library-api`. `addRoutes(to:)` mounts everything under `/v1`, behind
-/// ``TokenAuthMiddleware``; `/healthz` and `/metrics` (added by `ServiceRunner`) stay unauthenticated.
+/// ``TokenAuthMiddleware``, and the admin console under `/console` (``ConsoleRoutes``, HTML, signed in with
+/// an admin token); `/healthz` and `/metrics` (added by `ServiceRunner`) stay unauthenticated.
 ///
 /// The catalog is read from the database (`catalog_releases`, kept by the scheduler) on every request
 /// that needs it; while that table is empty (a fresh installation before the scheduler's first refresh)
@@ -28,6 +29,10 @@ public struct LibraryAPIService: Sendable {
     let summaryCache: ComplianceSummaryCache
     /// The OpenAPI document served at `/v1/openapi.json`.
     let openAPIDocument: Data
+    /// The console's templates.
+    let consoleRenderer: ConsoleRenderer
+    /// Signs the console's session cookies (a random key per process).
+    let consoleSessions: ConsoleSession
 
     /// Creates the service.
     ///
@@ -43,6 +48,8 @@ public struct LibraryAPIService: Sendable {
         self.now = now
         self.summaryCache = ComplianceSummaryCache(maxAge: summaryMaxAge)
         self.openAPIDocument = try OpenAPIRoutes.document()
+        self.consoleRenderer = try ConsoleRenderer()
+        self.consoleSessions = ConsoleSession()
     }
 
     /// The catalog in effect, read on `connection`: the database's, or the fallback with the database's
@@ -89,5 +96,6 @@ public struct LibraryAPIService: Sendable {
         ComplianceRoutes(service: self).add(to: v1)
         AuditRoutes(pool: pool).add(to: v1)
         OpenAPIRoutes(document: openAPIDocument).add(to: v1)
+        ConsoleRoutes(service: self, renderer: consoleRenderer, sessions: consoleSessions).add(to: router)
     }
 }

@@ -34,8 +34,11 @@ struct LibraryAPIHarness: Sendable {
     }()
 
     /// Creates a database, tokens and the app, runs `body` and drops the database.
+    ///
+    /// - Parameter mode: `.router` (no socket) or `.live` (a real listener on 127.0.0.1, for a browser).
     static func run(
-        summaryMaxAge: Duration = .zero, _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void
+        summaryMaxAge: Duration = .zero, mode: TestingSetup = .router,
+        _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
         let pool = database.makePool()
@@ -47,8 +50,10 @@ struct LibraryAPIHarness: Sendable {
                 pool: pool, fallbackCatalog: catalog, now: { now }, summaryMaxAge: summaryMaxAge)
             let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
             service.addRoutes(to: router)
-            let app = Application(router: router)
-            try await app.test(.router) { client in
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: TestDatabase.logger)
+            try await app.test(mode) { client in
                 try await body(
                     LibraryAPIHarness(database: database, readToken: readToken, writeToken: writeToken, client: client))
             }

@@ -62,10 +62,18 @@ public enum TokenStore {
 
     /// The caller a clear token belongs to, or nil when it is unknown or revoked.
     public static func principal(for token: String, on connection: DatabaseConnection) throws -> APIPrincipal? {
+        try principal(forDigest: digest(token), on: connection)
+    }
+
+    /// The caller whose token has the SHA-256 hex digest `tokenDigest` (a console session), or nil when it is
+    /// unknown or revoked.
+    public static func principal(forDigest tokenDigest: String, on connection: DatabaseConnection) throws
+        -> APIPrincipal?
+    {
         let result = try connection.query(
             "SELECT name, array_to_json(scopes)::text AS scopes FROM api_tokens "
                 + "WHERE token_hash = $1 AND revoked_at IS NULL",
-            [digest(token)])
+            [tokenDigest])
         guard let row = result.first else { return nil }
         let scopes = try PostgresJSON(text: try row.decode("scopes", as: String.self)).decode([String].self)
         return APIPrincipal(name: try row.decode("name"), scopes: Set(scopes.compactMap(TokenScope.init(rawValue:))))

@@ -70,12 +70,7 @@ struct BlueprintRoutes: Sendable {
     private static func finish(
         actor: String, action: String, id: UUID, before: BlueprintView?, on connection: DatabaseConnection
     ) throws -> BlueprintView? {
-        let after = try BlueprintStore.fetch(id, on: connection)
-        try AuditLog.record(
-            actor: actor, action: action, entityType: "blueprint", entityID: id.postgresText, before: before, after: after,
-            on: connection)
-        try BusPublisher.publish([BusEventDraft(topic: BusTopic.blueprint, entity: id.postgresText)], on: connection)
-        return after
+        try BlueprintChanges.finish(actor: actor, action: action, id: id, before: before, on: connection)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -142,38 +137,19 @@ struct BlueprintRoutes: Sendable {
     }
 
     @Sendable func assignItem(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        try await changeItem(context, action: "blueprint.assignItem") { id, itemID, connection in
-            guard try BlueprintStore.unknownItems([itemID], on: connection).isEmpty else {
-                throw LibraryProblem.notFound("library item", id: itemID.postgresText)
-            }
-            try BlueprintStore.setItems(id, [itemID], on: connection)
-        }
-    }
-
-    @Sendable func unassignItem(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        try await changeItem(context, action: "blueprint.unassignItem") { id, itemID, connection in
-            guard try BlueprintStore.removeItem(itemID, from: id, on: connection) else {
-                throw LibraryProblem(
-                    status: .notFound, code: "not_found",
-                    message: "Library item \(itemID.postgresText) is not assigned to the blueprint.")
-            }
-        }
-    }
-
-    private func changeItem(
-        _ context: ServiceRequestContext, action: String,
-        _ change: @escaping @Sendable (UUID, UUID, DatabaseConnection) throws -> Void
-    ) async throws -> Response {
         let id = try RequestParameters.id(context, what: "blueprint")
         let itemID = try RequestParameters.id(context, name: "itemId", what: "library item")
         let view = try await pool.withTransaction { [actor = APIPrincipal.currentName] connection in
-            guard let before = try BlueprintStore.fetch(id, forUpdate: true, on: connection) else {
-                throw LibraryProblem.notFound("blueprint", id: id.postgresText)
-            }
-            try Self.requireClassic(before)
-            try change(id, itemID, connection)
-            try BlueprintStore.touch(id, on: connection)
-            return try Self.finish(actor: actor, action: action, id: id, before: before, on: connection)
+            try BlueprintChanges.assignItem(itemID, to: id, actor: actor, on: connection)
+        }
+        return try JSONBody.response(view)
+    }
+
+    @Sendable func unassignItem(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let id = try RequestParameters.id(context, what: "blueprint")
+        let itemID = try RequestParameters.id(context, name: "itemId", what: "library item")
+        let view = try await pool.withTransaction { [actor = APIPrincipal.currentName] connection in
+            try BlueprintChanges.unassignItem(itemID, from: id, actor: actor, on: connection)
         }
         return try JSONBody.response(view)
     }

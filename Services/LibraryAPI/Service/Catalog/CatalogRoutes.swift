@@ -36,30 +36,11 @@ struct CatalogRoutes: Sendable {
         try body.requireOnly(["releaseId", "decision"])
         let releaseID = try body.string("releaseId")
         let decisionText = try body.string("decision")
-        let decision = ReleaseApprovalOverride(rawValue: decisionText)
-        guard decision != nil || decisionText == "automatic" else {
-            throw LibraryProblem.validationFailed([
-                .init(
-                    field: "decision", code: "invalidChoice",
-                    message: "\"\(decisionText)\" is not a decision: use approved, held, revoked or automatic.")
-            ])
-        }
+        _ = try CatalogChanges.decision(decisionText)
         let service = self.service
         let view = try await service.pool.withTransaction { [actor = APIPrincipal.currentName] connection in
-            guard try service.catalog(on: connection).catalog.release(id: releaseID) != nil else {
-                throw LibraryProblem.validationFailed([
-                    .init(field: "releaseId", code: "unknownRelease", message: "No release with id \(releaseID).")
-                ])
-            }
-            let before = try CatalogAdminStore.decision(releaseID, on: connection)
-            try CatalogAdminStore.setDecision(decision, releaseID: releaseID, actor: actor, on: connection)
-            let after = CatalogAdminStore.Decision(releaseId: releaseID, decision: decision?.rawValue)
-            try AuditLog.record(
-                actor: actor, action: "catalog.\(decisionText)", entityType: "catalogRelease", entityID: releaseID,
-                before: before, after: after, on: connection)
-            try BusPublisher.publish([BusEventDraft(topic: BusTopic.catalog, entity: releaseID)], on: connection)
-            let catalog = try service.catalog(on: connection).catalog
-            return ReleaseView(catalog.release(id: releaseID)!, catalog: catalog, now: service.now())
+            try CatalogChanges.setDecision(
+                decisionText, releaseID: releaseID, actor: actor, service: service, on: connection)
         }
         return try JSONBody.response(view)
     }
@@ -73,20 +54,8 @@ struct CatalogRoutes: Sendable {
         let body = try await JSONBody.object(of: request, context: context)
         try body.requireOnly(["holdDays"])
         let days = try body.int("holdDays")
-        guard (0...365).contains(days) else {
-            throw LibraryProblem.validationFailed([
-                .init(field: "holdDays", code: "outOfRange", message: "holdDays must be from 0 to 365 (got \(days)).")
-            ])
-        }
         let settings = try await service.pool.withTransaction { [actor = APIPrincipal.currentName] connection in
-            let before = try CatalogAdminStore.settings(forUpdate: true, on: connection)
-            try CatalogAdminStore.setHoldDays(days, on: connection)
-            let after = try CatalogAdminStore.settings(on: connection)
-            try AuditLog.record(
-                actor: actor, action: "catalog.settings", entityType: "catalogSettings", entityID: "settings",
-                before: before, after: after, on: connection)
-            try BusPublisher.publish([BusEventDraft(topic: BusTopic.catalog, entity: "settings")], on: connection)
-            return after
+            try CatalogChanges.setHoldDays(days, actor: actor, on: connection)
         }
         return try JSONBody.response(settings)
     }

@@ -10,10 +10,11 @@ import Glibc
 /// A headless Chromium started with `--remote-debugging-pipe`: DevTools protocol messages are JSON texts
 /// ended by a NUL byte, written to the browser's file descriptor 3 and read from its descriptor 4. One page
 /// (target) is attached; `evaluate` runs an expression in it, the way a user's typing and clicks would act.
-final class HeadlessChromium: Sendable {
+/// Shared by the browser tests of every service (Self Service page, admin console).
+public final class HeadlessChromium: Sendable {
     /// Why the browser could not be driven.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     private struct State {
@@ -31,7 +32,7 @@ final class HeadlessChromium: Sendable {
     private let state = Mutex(State())
 
     /// The browser binary: `$CHROMIUM`, else `chromium` on the usual paths.
-    static func executable() -> String? {
+    public static func executable() -> String? {
         if let explicit = ProcessInfo.processInfo.environment["CHROMIUM"] { return explicit }
         return ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
             FileManager.default.isExecutableFile(atPath: $0)
@@ -39,7 +40,7 @@ final class HeadlessChromium: Sendable {
     }
 
     /// Starts the browser and attaches to a new blank page.
-    static func launch() async throws -> HeadlessChromium {
+    public static func launch() async throws -> HeadlessChromium {
         guard let path = executable() else {
             throw Failure(description: "chromium not found: run scripts/install-dependencies.sh (Debian package chromium)")
         }
@@ -126,7 +127,7 @@ final class HeadlessChromium: Sendable {
 
     /// Sends one DevTools command (to the attached page once there is one) and waits for its result.
     @discardableResult
-    func send(_ method: String, _ params: [String: Any] = [:], timeout: Duration = .seconds(20)) async throws
+    public func send(_ method: String, _ params: [String: Any] = [:], timeout: Duration = .seconds(20)) async throws
         -> [String: Any]
     {
         let (id, session) = state.withLock { state in
@@ -154,19 +155,19 @@ final class HeadlessChromium: Sendable {
     }
 
     /// Opens `url` in the page.
-    func navigate(_ url: String) async throws {
+    public func navigate(_ url: String) async throws {
         try await send("Page.navigate", ["url": url])
     }
 
     /// The value of `expression` in the page (nil when it throws, e.g. between documents).
-    func evaluate(_ expression: String) async throws -> Any? {
+    public func evaluate(_ expression: String) async throws -> Any? {
         let result = try await send("Runtime.evaluate", ["expression": expression, "returnByValue": true])
         if result["exceptionDetails"] != nil { return nil }
         return (result["result"] as? [String: Any])?["value"]
     }
 
     /// Waits until `expression` is `true` in the loaded page; fails after `timeout` with the page's text.
-    func waitUntil(_ expression: String, timeout: Duration = .seconds(20)) async throws {
+    public func waitUntil(_ expression: String, timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = try? await evaluate("document.readyState === 'complete' && (\(expression))"),
@@ -180,8 +181,31 @@ final class HeadlessChromium: Sendable {
         throw Failure(description: "timed out waiting for \(expression); page:\n\(text)")
     }
 
+    /// Sets the page's viewport to `width` × `height` CSS pixels (`mobile` also emulates a phone's viewport).
+    public func setViewport(width: Int, height: Int, mobile: Bool = false) async throws {
+        try await send(
+            "Emulation.setDeviceMetricsOverride",
+            ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile])
+    }
+
+    /// Writes a PNG of the whole page (not only the viewport) to `file`, creating its folder.
+    public func screenshot(to file: URL) async throws {
+        let metrics = try await send("Page.getLayoutMetrics")
+        let size = (metrics["cssContentSize"] ?? metrics["contentSize"]) as? [String: Any]
+        var params: [String: Any] = ["format": "png", "captureBeyondViewport": true]
+        if let width = size?["width"] as? Double, let height = size?["height"] as? Double {
+            params["clip"] = ["x": 0, "y": 0, "width": width, "height": min(height, 10_000), "scale": 1]
+        }
+        let shot = try await send("Page.captureScreenshot", params, timeout: .seconds(60))
+        guard let text = shot["data"] as? String, let data = Data(base64Encoded: text) else {
+            throw Failure(description: "Page.captureScreenshot returned no image")
+        }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
+    }
+
     /// Stops the browser and removes its profile.
-    func close() {
+    public func close() {
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
