@@ -64,6 +64,11 @@ trap 'stop; exit 143' TERM
 trap 'stop' EXIT
 
 "$bin/library-api" migrate
+# The key an MDM server would sign forwarded DDM requests and status reports with (NanoMDM's -dm HMAC
+# key); the simulator signs with it, declaration-publisher and status-ingest refuse unsigned requests.
+export DDM_HMAC_KEY STATUS_HMAC_KEY
+DDM_HMAC_KEY=$(openssl rand -hex 32)
+STATUS_HMAC_KEY=$DDM_HMAC_KEY
 SCHEDULER_NOW=$demo_now "$bin/scheduler" catalog refresh
 token=$("$bin/library-api" tokens create --scope write --name "demo-admin-$(date +%s)")
 
@@ -134,7 +139,7 @@ fi
 if [ "$demo_macs" -gt 0 ]; then
     echo "seeding the demo fleet ($demo_macs Macs) through library-api…"
     "$bin/mac-simulator" seed --api-url http://127.0.0.1:8080 --token "$token" --macs "$demo_macs" --now "$demo_now"
-    "$bin/mac-simulator" run "${ddm_args[@]}" --macs "$demo_macs" --now "$demo_now" --speed "$demo_speed" \
+    "$bin/mac-simulator" run "${ddm_args[@]}" --hmac-key "$DDM_HMAC_KEY" --macs "$demo_macs" --now "$demo_now" --speed "$demo_speed" \
         --failure-rate "$demo_failure_rate" 2>"$logs/mac-simulator.log" &
     pids+=($!)
 fi

@@ -98,14 +98,16 @@ struct DDMBadInputTests {
         }
         do {
             _ = try DeclarationPublisherSettings(
-                environment: ServiceEnvironment(["MDM_API_URL": "ftp://mdm", "OUTBOX_MAX_ATTEMPTS": "0"]))
+                environment: ServiceEnvironment([
+                    "MDM_API_URL": "ftp://mdm", "OUTBOX_MAX_ATTEMPTS": "0", "DDM_ALLOW_UNSIGNED": "true",
+                ]))
             Issue.record("bad settings were accepted")
         } catch {
             #expect(error.problems.count == 2)
             #expect(error.problems[0].contains("MDM_API_URL"))
         }
         let good = try? DeclarationPublisherSettings(
-            environment: ServiceEnvironment(["MDM_API_URL": "https://mdm.example/", "MDM_API_KEY": "k"]))
+            environment: ServiceEnvironment(["MDM_API_URL": "https://mdm.example/", "MDM_API_KEY": "k", "DDM_HMAC_KEY": "s"]))
         #expect(good?.mdmAPIURL?.absoluteString == "https://mdm.example/")
     }
 }

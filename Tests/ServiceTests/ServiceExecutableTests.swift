@@ -184,6 +184,8 @@ struct ServiceExecutableTests {
         environment["HTTP_HOST"] = "127.0.0.1"
         environment["LOG_LEVEL"] = "info"
         environment["DATABASE_POOL_SIZE"] = "2"
+        environment["DDM_ALLOW_UNSIGNED"] = "true"
+        environment["STATUS_ALLOW_UNSIGNED"] = "true"
         if let port { environment["HTTP_PORT"] = String(port) } else { environment.removeValue(forKey: "HTTP_PORT") }
         return environment
     }
@@ -206,5 +208,33 @@ struct ServiceExecutableTests {
         #expect(lines.count == 1, "stderr:\n\(process.standardError)")
         #expect(lines.first?.contains("DATABASE_URL is required") == true)
         #expect(lines.first?.contains(#"HTTP_PORT must be an integer from 1 to 65535 (got "eighty")"#) == true)
+    }
+
+    @Test(arguments: [
+        ("declaration-publisher", "DDM_HMAC_KEY", "DDM_ALLOW_UNSIGNED"),
+        ("status-ingest", "STATUS_HMAC_KEY", "STATUS_ALLOW_UNSIGNED"),
+    ])
+    func withoutAnHMACKeyTheDDMServicesRefuseToStartUnlessUnsignedIsAllowedExplicitly(
+        service: String, key: String, allowUnsigned: String
+    ) async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+        environment.removeValue(forKey: key)
+        environment.removeValue(forKey: allowUnsigned)
+        let refused = try ChildProcess(executable: try ServiceBinaries.url(for: service), environment: environment)
+        #expect(try await refused.exitStatus(timeout: .seconds(10)) == 78)
+        #expect(refused.standardError.contains("\(key) is not set"), "stderr:\n\(refused.standardError)")
+
+        environment[allowUnsigned] = "maybe"
+        let invalid = try ChildProcess(executable: try ServiceBinaries.url(for: service), environment: environment)
+        #expect(try await invalid.exitStatus(timeout: .seconds(10)) == 78)
+        #expect(invalid.standardError.contains("\(allowUnsigned) must be true or false"))
+
+        environment[allowUnsigned] = "false"
+        environment[key] = ""
+        let empty = try ChildProcess(executable: try ServiceBinaries.url(for: service), environment: environment)
+        #expect(try await empty.exitStatus(timeout: .seconds(10)) == 78)
+        // A blank value (an empty key file) counts as unset, so it cannot silently turn checking off.
+        #expect(empty.standardError.contains("\(key) is not set"))
     }
 }

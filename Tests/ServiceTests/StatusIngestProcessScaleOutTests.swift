@@ -190,6 +190,7 @@ struct StatusIngestProcessScaleOutTests {
         environment["HTTP_HOST"] = "127.0.0.1"
         environment["LOG_LEVEL"] = "warning"
         environment["DATABASE_POOL_SIZE"] = "6"
+        environment["STATUS_ALLOW_UNSIGNED"] = "true"
         if let port { environment["HTTP_PORT"] = String(port) } else { environment.removeValue(forKey: "HTTP_PORT") }
         return environment
     }

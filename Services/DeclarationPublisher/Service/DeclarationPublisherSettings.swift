@@ -7,7 +7,8 @@ import ServiceSupport
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `DDM_HMAC_KEY` | shared key: when set, every request needs a valid `X-Hmac-Signature` | unset |
+/// | `DDM_HMAC_KEY` | shared key: every request needs a valid `X-Hmac-Signature`; required unless `DDM_ALLOW_UNSIGNED` | unset |
+/// | `DDM_ALLOW_UNSIGNED` | `true` serves unsigned DDM requests when no key is set (development and tests only) | `false` |
 /// | `WEBHOOK_HMAC_KEY` | shared key: when set, every `POST /webhook` needs a valid `X-Hmac-Signature` | unset |
 /// | `DDM_CACHE_MAX_MACS` | most Macs whose sets are held in memory, 0 = no cache | `200000` |
 /// | `MDM_API_URL` | base URL of the MDM server's API (NanoMDM: `https://mdm.example/`); unset = commands stay queued | unset |
@@ -74,6 +75,17 @@ public struct DeclarationPublisherSettings: Sendable, Equatable {
         if let key = environment["DDM_HMAC_KEY"] {
             if key.isEmpty { problems.append("DDM_HMAC_KEY must not be empty when set") }
             hmacKey = Array(key.utf8)
+        }
+        // Fail closed: without a key anyone who reaches the DDM routes could read any Mac's declarations.
+        switch environment["DDM_ALLOW_UNSIGNED"]?.lowercased() {
+        case nil, "false", "0", "no":
+            if hmacKey == nil {
+                problems.append(
+                    "DDM_HMAC_KEY is not set: set it to the key the MDM server signs forwarded requests with, "
+                        + "or set DDM_ALLOW_UNSIGNED=true to serve unsigned requests (development and tests only)")
+            }
+        case "true", "1", "yes": break
+        case .some(let other): problems.append("DDM_ALLOW_UNSIGNED must be true or false (got \"\(other)\")")
         }
         if let key = environment["WEBHOOK_HMAC_KEY"] {
             if key.isEmpty { problems.append("WEBHOOK_HMAC_KEY must not be empty when set") }

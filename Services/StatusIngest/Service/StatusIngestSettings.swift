@@ -6,7 +6,8 @@ import ServiceSupport
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `STATUS_HMAC_KEY` | shared key: when set, every report needs a valid `X-Hmac-Signature` | unset |
+/// | `STATUS_HMAC_KEY` | shared key: every report needs a valid `X-Hmac-Signature`; required unless `STATUS_ALLOW_UNSIGNED` | unset |
+/// | `STATUS_ALLOW_UNSIGNED` | `true` accepts unsigned reports when no key is set (development and tests only) | `false` |
 /// | `STATUS_AUTO_REGISTER` | `true` registers unknown enrollment ids instead of answering 404 | `false` |
 /// | `STATUS_BATCH_WINDOW_MS` | how long a report waits for others before its batch is written, 0–1000 | `2` |
 /// | `STATUS_BATCH_MAX` | most reports per transaction, 1–10000 | `200` |
@@ -56,7 +57,21 @@ public struct StatusIngestSettings: Sendable, Equatable {
             return value
         }
         self.init()
-        hmacKey = environment["STATUS_HMAC_KEY"].map { Array($0.utf8) }
+        if let key = environment["STATUS_HMAC_KEY"] {
+            if key.isEmpty { problems.append("STATUS_HMAC_KEY must not be empty when set") }
+            hmacKey = Array(key.utf8)
+        }
+        // Fail closed: without a key anyone who reaches the status route could report for any Mac.
+        switch environment["STATUS_ALLOW_UNSIGNED"]?.lowercased() {
+        case nil, "false", "0", "no":
+            if hmacKey == nil {
+                problems.append(
+                    "STATUS_HMAC_KEY is not set: set it to the key the MDM server signs forwarded reports with, "
+                        + "or set STATUS_ALLOW_UNSIGNED=true to accept unsigned reports (development and tests only)")
+            }
+        case "true", "1", "yes": break
+        case .some(let other): problems.append("STATUS_ALLOW_UNSIGNED must be true or false (got \"\(other)\")")
+        }
         switch environment["STATUS_AUTO_REGISTER"]?.lowercased() {
         case nil, "false", "0", "no": autoRegister = false
         case "true", "1", "yes": autoRegister = true
