@@ -19,11 +19,7 @@ actor MigratedTemplate {
         let migrations = try Migration.bundled()
         let digest = SHA256Hex.digest(of: migrations.map { "\($0.version):\($0.checksum)" }.joined(separator: "\n"))
         let name = "test_template_" + digest.prefix(16)
-        let exists = try await BlockingWork.run {
-            try DatabaseConnection.connect(server).query(
-                "SELECT count(*) AS n FROM pg_database WHERE datname = $1", [name]
-            ).first!.decode("n", as: Int.self) > 0
-        }
+        let exists = try await BlockingWork.run { try Self.exists(name, on: DatabaseConnection.connect(server)) }
         if !exists { try await build(name, on: server) }
         ready = name
         return name
@@ -47,19 +43,20 @@ actor MigratedTemplate {
         try await BlockingWork.run {
             let admin = try DatabaseConnection.connect(server)
             // The pool is closed; make sure none of its server processes still holds the database.
-            _ = try admin.query(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                [building])
+            try TestDatabase.disconnectEveryone(from: building, on: admin)
             do {
                 try admin.executeScript(
                     "ALTER DATABASE \(try admin.quotedIdentifier(building)) RENAME TO \(try admin.quotedIdentifier(name))")
             } catch {
                 // Another test process finished the same template first: use theirs.
                 TestDatabase.drop(building, on: server)
-                let exists = try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = $1", [name])
-                    .first!.decode("n", as: Int.self) > 0
-                if !exists { throw error }
+                if try !Self.exists(name, on: admin) { throw error }
             }
         }
+    }
+
+    private static func exists(_ name: String, on admin: DatabaseConnection) throws -> Bool {
+        try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = $1", [name])
+            .first!.decode("n", as: Int.self) > 0
     }
 }

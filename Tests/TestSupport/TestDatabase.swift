@@ -98,11 +98,16 @@ public struct TestDatabase: Sendable {
         try await BlockingWork.run { Self.drop(name, on: server) }
     }
 
-    static func drop(_ name: String, on server: DatabaseConfiguration) {
-        guard let admin = try? DatabaseConnection.connect(server) else { return }
-        _ = try? admin.query(
+    /// Ends every other session connected to database `name` (it can then be dropped or renamed).
+    static func disconnectEveryone(from name: String, on admin: DatabaseConnection) throws {
+        try admin.query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
             [name])
+    }
+
+    static func drop(_ name: String, on server: DatabaseConfiguration) {
+        guard let admin = try? DatabaseConnection.connect(server) else { return }
+        try? disconnectEveryone(from: name, on: admin)
         if let quoted = try? admin.quotedIdentifier(name) {
             _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(quoted)")
         }
