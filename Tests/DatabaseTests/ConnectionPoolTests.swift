@@ -86,8 +86,13 @@ struct ConnectionPoolTests {
         var conninfo = "host=\(url.host ?? "127.0.0.1") port=\(url.port ?? 5432) dbname='\(database.name)'"
         if let user = url.user { conninfo += " user='\(user)'" }
         if let password = url.password { conninfo += " password='\(password)'" }
-        let connection = try DatabaseConnection.connect(try DatabaseConfiguration(url: conninfo))
-        let name = try connection.query("SELECT current_database() AS name").first!.decode("name", as: String.self)
+        // The same generous connect timeout the other test connections use: under hundreds of parallel tests a
+        // (TLS) connection can wait longer than the product's 5 s default. Connected off the cooperative pool.
+        let configuration = try DatabaseConfiguration(url: conninfo).with("connect_timeout", "60")
+        let name = try await BlockingWork.run {
+            let connection = try DatabaseConnection.connect(configuration)
+            return try connection.query("SELECT current_database() AS name").first!.decode("name", as: String.self)
+        }
         #expect(name == database.name)
     }
 

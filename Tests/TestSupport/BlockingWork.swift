@@ -5,16 +5,16 @@ import Foundation
 /// Test set-up (CREATE DATABASE, DROP DATABASE) blocks for seconds on a loaded server. Run on Swift's
 /// cooperative pool — two threads on a two-core machine — it would stall every other test's async work;
 /// each call here gets a thread of its own instead.
-enum BlockingWork {
+public enum BlockingWork {
     /// Runs `body` on a new thread and returns its result.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             start { continuation.resume(with: Result { try body() }) }
         }
     }
 
     /// Starts `body` on a new thread and returns at once.
-    static func start(_ body: @escaping @Sendable () -> Void) {
+    public static func start(_ body: @escaping @Sendable () -> Void) {
         let thread = Thread { body() }
         thread.stackSize = 1 << 20
         thread.start()
