@@ -44,6 +44,7 @@ let package = Package(
         .executable(name: "managed-os-bench-scheduler", targets: ["SchedulerBenchmark"]),
         .executable(name: "managed-os-bench-self-service", targets: ["SelfServiceGatewayBenchmark"]),
         .executable(name: "managed-os-bench-declaration-publisher", targets: ["DeclarationPublisherBenchmark"]),
+        .executable(name: "managed-os-bench-summary", targets: ["BenchmarkSummaryTool"]),
         .library(name: "ManagedOSDomain", targets: ["ManagedOSDomain"]),
     ],
     dependencies: [
@@ -326,8 +327,23 @@ let package = Package(
             path: "Benchmarks/DeclarationPublisherBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "BenchmarkSummaryTool",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/BenchmarkSummaryTool",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
+        .testTarget(
+            name: "BenchmarkSupportTests",
+            dependencies: ["BenchmarkSupport"],
+            path: "Tests/BenchmarkSupportTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DatabaseTests",
             dependencies: ["Database", "Digests", "TestSupport"],

@@ -68,15 +68,8 @@ public struct BenchmarkReport {
 
     /// Replaces this report's section in the markdown file at `path` (appends it when missing).
     public func write(into path: String) throws {
-        let start = "<!-- \(section):start -->"
-        let end = "<!-- \(section):end -->"
-        let block = "\(start)\n\(markdown)\n\(end)"
-        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
-        if let lower = text.range(of: start), let upper = text.range(of: end), lower.lowerBound < upper.upperBound {
-            text.replaceSubrange(lower.lowerBound..<upper.upperBound, with: block)
-        } else {
-            text += "\n\(block)\n"
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
+        try MarkdownSection.replacing(section, with: markdown, in: text).write(
+            toFile: path, atomically: true, encoding: .utf8)
     }
 }

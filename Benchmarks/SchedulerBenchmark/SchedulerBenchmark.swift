@@ -30,6 +30,8 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     @Option(help: "Number of blueprints.") var blueprints = 20
     @Option(help: "Macs evaluated per transaction.") var batchSize = 1000
     @Option(help: "Write the results into this markdown file between bench-scheduler markers.") var markdown: String?
+    @Flag(help: "Only the first evaluation and the new release, recorded as growth rows (not the bench-scheduler section).")
+    var growthOnly = false
 
     func run() async throws {
         var logger = Logger(label: "bench-scheduler")
@@ -73,6 +75,14 @@ struct SchedulerBenchmark: AsyncParsableCommand {
             "new release: \(release.report.evaluated) Macs evaluated, \(release.report.plansChanged) plans and "
                 + "\(release.report.declarationSetsChanged) declaration sets changed in \(format(release.seconds)) s")
 
+        if growthOnly {
+            let reference = try await copyPlansSeconds(pool)
+            await pool.close()
+            _ = try? DatabaseConnection.connect(server).executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            if let markdown { try GrowthTable.record(growthRows(initial.seconds, release.seconds, reference), into: markdown) }
+            return
+        }
+
         // The item every blueprint holds changes its timeframe.
         var changedItem = sharedItem
         changedItem.versionEnforcement = .automatic(timeframe: .twoWeeks)
@@ -87,17 +97,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
             "blueprint-wide item change: \(change.report.evaluated) Macs evaluated, \(change.report.plansChanged) plans "
                 + "changed in \(format(change.seconds)) s")
 
-        // Reference: PostgreSQL alone writing the same number of plan rows (copying mac_plans).
-        let referenceStart = ContinuousClock.now
-        try await pool.withConnection { connection in
-            try connection.execute("CREATE TABLE plan_copy AS SELECT * FROM mac_plans")
-        }
-        let reference = (ContinuousClock.now - referenceStart).seconds
-        print("reference: copying \(macs) plan rows in PostgreSQL took \(format(reference)) s")
+        let reference = try await copyPlansSeconds(pool)
 
-        var usage = rusage()
-        getrusage(rusageSelf, &usage)
-        let peakMiB = Double(usage.ru_maxrss) / 1024
+        let peakMiB = peakMemoryMiB()
         print("peak memory: \(format(peakMiB)) MiB")
 
         await pool.close()
@@ -124,7 +126,45 @@ struct SchedulerBenchmark: AsyncParsableCommand {
             section: "bench-scheduler", title: "Scheduler: fleet-wide re-evaluation (release build, 2 cores)",
             results: results)
         print(report.markdown)
-        if let markdown { try report.write(into: markdown) }
+        if let markdown {
+            try report.write(into: markdown)
+            try GrowthTable.record(growthRows(initial.seconds, release.seconds, reference), into: markdown)
+        }
+    }
+
+    /// Reference: PostgreSQL alone writing the same number of plan rows (copying mac_plans), in seconds.
+    private func copyPlansSeconds(_ pool: ConnectionPool) async throws -> Double {
+        let start = ContinuousClock.now
+        try await pool.withConnection { connection in
+            try connection.execute("CREATE TABLE plan_copy AS SELECT * FROM mac_plans")
+        }
+        let reference = (ContinuousClock.now - start).seconds
+        print("reference: copying \(macs) plan rows in PostgreSQL took \(format(reference)) s")
+        return reference
+    }
+
+    /// The process's peak resident memory so far.
+    private func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(rusageSelf, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// This run's rows of the growth table.
+    private func growthRows(_ initial: Double, _ release: Double, _ reference: Double) -> [GrowthRow] {
+        let when = MachineLoad.now
+        return [
+            GrowthRow(
+                benchmark: "scheduler", measured: "first evaluation of the whole fleet", macs: macs, figure: initial,
+                unit: "s", reference: reference, referenceName: "PostgreSQL copying the plan rows (s)", when: when),
+            GrowthRow(
+                benchmark: "scheduler", measured: "new release → every affected plan written", macs: macs,
+                figure: release, unit: "s", reference: reference,
+                referenceName: "PostgreSQL copying the plan rows (s)", when: when),
+            GrowthRow(
+                benchmark: "scheduler", measured: "peak memory of the scheduler process", macs: macs,
+                figure: peakMemoryMiB(), unit: "MiB", reference: 1024, referenceName: "1 GiB (MiB)", when: when),
+        ]
     }
 
     /// Runs scheduler cycles until nothing is queued and no event is left; returns the summed report.

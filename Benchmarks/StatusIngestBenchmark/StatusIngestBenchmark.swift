@@ -25,6 +25,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
     @Option(help: "Registered Macs.") var macs: Int = 20_000
     @Option(help: "Write the results into this markdown file between bench-status-ingest markers.")
     var markdown: String?
+    @Flag(help: "Only the saturation rate beside pgbench, recorded as a growth row (not the bench-status-ingest section).")
+    var growthOnly = false
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -42,16 +44,28 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         let pool = ConnectionPool(configuration: configuration, logger: logger)
         try await MigrationRunner(pool: pool, logger: logger).applyPending()
         let macs = self.macs
+        let rowBytes = Self.report(mac: 1, number: 0).utf8.count
+        // Every Mac has reported before (the steady state: each report updates an existing row), and pgbench's
+        // table holds as many rows of the same size.
         try await pool.withConnection {
             try $0.query(
                 "INSERT INTO devices (enrollment_id) SELECT 'mac-' || g FROM generate_series(0, $1::integer - 1) g",
                 [macs])
+            try $0.query(
+                """
+                INSERT INTO device_status (device_id, status_items, last_received_at, last_sequence, last_full_report_at)
+                SELECT id, $1::jsonb, now(), nextval('status_report_sequence'), now() FROM devices
+                """, [Self.prefilledStatusItems])
             try $0.executeScript(
                 """
                 CREATE TABLE bench_status (id bigint PRIMARY KEY, body text NOT NULL, updated_at timestamptz NOT NULL)
                 """)
-            try $0.executeScript("VACUUM ANALYZE devices")
+            try $0.query(
+                "INSERT INTO bench_status SELECT g, repeat('x', $2::integer), now() FROM generate_series(0, $1::integer - 1) g",
+                [macs, rowBytes])
+            for table in ["devices", "device_status", "bench_status"] { try $0.executeScript("VACUUM ANALYZE \(table)") }
         }
+        print("seeded \(macs) Macs with a status row each")
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = StatusIngestService.makeApplication(
@@ -79,6 +93,16 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         }
         await pool.close()
         guard let figures else { throw ValidationError("the measurement did not finish") }
+        if growthOnly {
+            let row = GrowthRow(
+                benchmark: "status-ingest", measured: "reports/s at saturation (\(clients) connections)", macs: macs,
+                figure: figures.saturation, unit: "reports/s", reference: figures.pgbench,
+                referenceName: "pgbench upserts of \(figures.rowBytes)-byte rows into \(macs) rows (tps)",
+                when: MachineLoad.now)
+            print(GrowthTable.render(row))
+            if let markdown { try GrowthTable.record([row], into: markdown) }
+            return
+        }
         let results = [
             BenchmarkResult(
                 name: "Reports/s at saturation (\(clients) connections, 2–4 KB, 80 % incremental)",
@@ -110,7 +134,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
     func measure(port: Int, url: String, database: String) async throws -> Figures {
         _ = try await drive(port: port, seconds: min(2, seconds), rate: nil)  // warm-up
         let saturation = try await drive(port: port, seconds: seconds, rate: nil)
-        let half = try await drive(port: port, seconds: seconds, rate: saturation.rate / 2)
+        let half = growthOnly ? saturation : try await drive(port: port, seconds: seconds, rate: saturation.rate / 2)
         let size = Self.report(mac: 1, number: 0).utf8.count
         let pgbench = try pgbenchUpserts(
             url: url, database: database, rowBytes: size,
@@ -164,6 +188,18 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         }
         return (Double(latencies.count) / elapsed, percentile(0.5), percentile(0.99))
     }
+
+    /// What a Mac's stored status holds after its first full report (the flattened status items).
+    static let prefilledStatusItems = #"""
+        {"device.model.family":"Mac","device.model.identifier":"Mac14,2","device.operating-system.version":"15.7.1",
+        "device.operating-system.build-version":"24G231","device.operating-system.family":"macOS",
+        "device.operating-system.supplemental.build-version":"24G231","device.operating-system.supplemental.extra-version":"",
+        "softwareupdate.install-state":"none","softwareupdate.pending-version":{"os-version":"15.7.2",
+        "build-version":"24G325","target-local-date-time":"2026-12-01T20:00:00"},"softwareupdate.failure-reason":{"count":0},
+        "management.declarations":{"activations":[{"active":true,"identifier":"com.example.managed-os.activation",
+        "server-token":"a-0","valid":"valid"}],"assets":[],"configurations":[{"active":true,
+        "identifier":"com.example.managed-os.configuration.0","server-token":"t-0","valid":"valid"}],"management":[]}}
+        """#
 
     /// A realistic report: every fifth a full report (~3.5 KB), the others incremental (~2 KB).
     static func report(mac: Int, number: Int) -> String {
