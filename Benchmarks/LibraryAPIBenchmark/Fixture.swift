@@ -63,13 +63,14 @@ struct Fixture: Sendable {
                        jsonb_build_object('device.operating-system.version',
                            CASE WHEN d.board_id = ANY($2::text[]) THEN ($3::text[])[1 + n % array_length($3::text[], 1)]
                                 ELSE ($1::text[])[1 + n % array_length($1::text[], 1)] END)
+                       || $5::jsonb
                        || CASE WHEN n % 10 = 0 THEN '{"softwareupdate.install-state":"downloading"}'::jsonb ELSE '{}' END
                        || CASE WHEN n % 50 = 1 THEN '{"softwareupdate.failure-reason":{"count":1,"reason":"no space"}}'::jsonb
                                ELSE '{}' END,
                        CASE WHEN n % 40 = 2 THEN $4::timestamptz - interval '30 days' ELSE $4::timestamptz - interval '1 hour' END,
                        nextval('status_report_sequence')
                 FROM (SELECT id, board_id, substring(enrollment_id FROM 5)::integer AS n FROM devices) d
-                """, [versions, Array(only15.prefix(10)), Array(versions15), now])
+                """, [versions, Array(only15.prefix(10)), Array(versions15), now, Self.reportedExtras])
             try connection.executeScript("ANALYZE")
             // Plans, as the scheduler writes them.
             var configuration = try FleetConfiguration.load(on: connection)
@@ -124,4 +125,25 @@ struct Fixture: Sendable {
                 "INSERT INTO catalog_models (board_id, model_identifier) VALUES ($1, $2)", [board, model])
         }
     }
+
+    /// What every Mac's stored status also holds, as a real Mac reports it: model, client capabilities and
+    /// declaration statuses (about 2 KB, so `status_items` is compressed out of line like in a real fleet).
+    static let reportedExtras = #"""
+        {"device.model.family":"Mac","device.model.identifier":"Mac14,2","device.model.marketing-name":"MacBook Air (M2, 2022)",
+        "management.client-capabilities":{"supported-features":{},"supported-versions":["1.0.0","1.1.0"],
+        "supported-payloads":{"declarations":{"activations":["com.apple.activation.simple"],"assets":[
+        "com.apple.asset.credential.acme","com.apple.asset.credential.certificate","com.apple.asset.data",
+        "com.apple.asset.useridentity"],"configurations":["com.apple.configuration.management.status-subscriptions",
+        "com.apple.configuration.softwareupdate.enforcement.specific","com.apple.configuration.softwareupdate.settings",
+        "com.apple.configuration.passcode.settings"],"management":["com.apple.management.organization-info",
+        "com.apple.management.properties","com.apple.management.server-capabilities"]},"status-items":[
+        "device.operating-system.version","device.operating-system.build-version","softwareupdate.install-state",
+        "softwareupdate.pending-version","softwareupdate.failure-reason","management.declarations"]}},
+        "management.declarations":{"activations":[{"active":true,"identifier":"com.example.managed-os.activation",
+        "server-token":"a-1","valid":"valid"}],"assets":[],"configurations":[
+        {"active":true,"identifier":"com.example.managed-os.enforcement","server-token":"0123456789abcdef0123456789abcdef","valid":"valid"},
+        {"active":true,"identifier":"com.example.managed-os.settings","server-token":"0123456789abcdef0123456789abcdef","valid":"valid"},
+        {"active":true,"identifier":"com.example.managed-os.status","server-token":"0123456789abcdef0123456789abcdef","valid":"valid"}],
+        "management":[]}}
+        """#
 }

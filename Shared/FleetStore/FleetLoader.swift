@@ -7,32 +7,36 @@ import ManagedOSDomain
 /// Reads `devices` joined with `device_status` and open Self Service requests (0002, 0003, 0008). A Mac's
 /// grace start is the later of its registration and its return from 72 hours offline (0012).
 public enum FleetLoader {
-    private static let select = """
+    /// The columns of a Mac; `capabilities` reads the client capabilities out of `status_items` (kilobytes per
+    /// Mac, detoasted), so only the scheduler, which builds declarations for them, asks for it.
+    private static func select(capabilities: Bool) -> String {
+        """
         SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,
                d.model_identifier AS registered_model, d.registered_at,
                s.os_version, s.build_version, s.supplemental_build_version, s.supplemental_extra_version,
-               s.model_identifier AS reported_model, s.status_items->>'device.model.family' AS model_family,
+               s.model_identifier AS reported_model, s.model_family,
                s.install_state, s.failure_count, s.failure_reason, s.last_received_at,
                GREATEST(d.registered_at, s.online_since) AS grace_start,
-               (s.status_items->'management.client-capabilities')::text AS capabilities,
+               \(capabilities ? "(s.status_items->'management.client-capabilities')::text" : "NULL::text") AS capabilities,
                (SELECT r.major FROM self_service_requests r
                  WHERE r.device_id = d.id AND r.state IN ('requested', 'declared', 'downloading', 'prepared',
                                                           'installing')
                  ORDER BY r.created_at DESC LIMIT 1) AS self_service_major
         FROM devices d LEFT JOIN device_status s ON s.device_id = d.id
         """
+    }
 
     /// The Macs with the given ids (unknown ids are skipped), in id order.
     public static func macs(ids: [UUID], on connection: DatabaseConnection) throws -> [FleetMacRecord] {
         guard !ids.isEmpty else { return [] }
         return try connection.query(
-            select + " WHERE d.id = ANY($1::uuid[]) ORDER BY d.id", [ids]
+            select(capabilities: true) + " WHERE d.id = ANY($1::uuid[]) ORDER BY d.id", [ids]
         ).rows.map(record)
     }
 
-    /// Every registered Mac, in id order.
+    /// Every registered Mac, in id order, without client capabilities (`clientCapabilitiesJSON` is nil).
     public static func allMacs(on connection: DatabaseConnection) throws -> [FleetMacRecord] {
-        try connection.query(select + " ORDER BY d.id").rows.map(record)
+        try connection.query(select(capabilities: false) + " ORDER BY d.id").rows.map(record)
     }
 
     /// Every Mac that has reported its OS, as save warnings count them.
