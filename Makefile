@@ -40,7 +40,7 @@ GROWTH_SIZES ?= 10000 100000 1000000
 
 ## bench-growth: status-ingest and the scheduler at 10k, 100k and 1M Macs (GROWTH_SIZES), one growth row each
 bench-growth:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-status-ingest
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-scheduler
 	for macs in $(GROWTH_SIZES); do \
@@ -50,7 +50,7 @@ bench-growth:
 
 ## bench-db: database and bus benchmarks (release build) beside pgbench, against a throwaway PostgreSQL
 bench-db:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-db
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-db --markdown BENCHMARKS.md
 
@@ -61,19 +61,19 @@ bench-evaluation:
 
 ## bench-status-ingest: status-ingest reports/s and p99 beside pgbench upserts (release build), throwaway PostgreSQL
 bench-status-ingest:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-status-ingest
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-status-ingest --markdown BENCHMARKS.md
 
 ## bench-self-service: GET /v1/me/updates req/s and p50/p99 for a 100,000-Mac fleet beside /healthz (release build)
 bench-self-service:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-self-service
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-self-service --markdown BENCHMARKS.md
 
 ## bench-library-api: library-api compliance views and preview over 100,000 Macs (release build), throwaway PostgreSQL
 bench-library-api:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-library-api
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-library-api --markdown BENCHMARKS.md
 
@@ -87,12 +87,12 @@ lint:
 
 ## bench-scheduler: 100,000 Macs — new release and blueprint-wide change until every plan is written (release build)
 bench-scheduler:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-scheduler
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-scheduler --markdown BENCHMARKS.md
 
 ## bench-declaration-publisher: GET declaration-items req/s and p50/p99 for 100,000 Macs beside /healthz (release build)
 bench-declaration-publisher:
-	scripts/install-dependencies.sh
+	scripts/install-dependencies.sh --bench
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --product managed-os-bench-declaration-publisher
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH) --show-bin-path)/managed-os-bench-declaration-publisher --markdown BENCHMARKS.md

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the product needs to build, test and run locally (Debian, as root).
-# Idempotent: installs only what is missing.
+# Idempotent: installs only what is missing. With --bench, also what the benchmarks drive load with.
 set -euo pipefail
 needed=()
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
@@ -13,6 +13,11 @@ command -v curl >/dev/null 2>&1 || needed+=(curl)
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 # validates docker-compose.yml in the tests (no Docker engine needed: `docker-compose config`)
 command -v docker-compose >/dev/null 2>&1 || needed+=(docker-compose)
+# benchmarks only (`--bench`): wrk drives the HTTP services, nginx answers the static same-run reference
+if [ "${1:-}" = "--bench" ]; then
+    command -v wrk >/dev/null 2>&1 || needed+=(wrk)
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || needed+=(nginx-light)
+fi
 if [ ${#needed[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "missing packages: ${needed[*]} (run this script as root, or install them)" >&2

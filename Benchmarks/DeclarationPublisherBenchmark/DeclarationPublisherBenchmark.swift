@@ -18,10 +18,10 @@ import NIOCore
 /// `managed-os-bench-declaration-publisher`: one declaration-publisher (its application, in this process, on a
 /// local port) over a fresh database holding `macs` registered Macs, each with a declaration set (a few
 /// distinct sets built by `DeclarationSetBuilder` from real domain plans, spread over the fleet with bulk SQL).
-/// `clients` keep-alive HTTP connections ask `GET /declaration-items` with `X-Enrollment-ID` of random Macs
-/// as fast as they can; every latency is recorded. First one pass asks every Mac once (cold: each answer
-/// read from PostgreSQL into the replica's cache), then random Macs for `seconds` (the steady state), then
-/// `GET /healthz` (one `SELECT 1` per request) over the same connections as the reference.
+/// First one pass asks every Mac once from this process's keep-alive clients (cold: each answer read from
+/// PostgreSQL into the replica's cache); then `wrk` with `clients` keep-alive connections asks
+/// `GET /declaration-items` with `X-Enrollment-ID` of random Macs for `seconds` (the steady state), then
+/// `GET /healthz` (one `SELECT 1` per request) and a static nginx answer under the same load as references.
 @main
 struct DeclarationPublisherBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,12 +84,16 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         }
         await pool.close()
         guard let figures else { throw ValidationError("the measurement did not finish") }
-        let load = "random Macs of \(macs), \(clients) keep-alive connections"
+        let load = "random Macs of \(macs), wrk, \(clients) keep-alive connections"
         let results = [
             BenchmarkResult(
                 name: "GET /declaration-items, \(load)", figure: figures.items.rate, unit: "req/s",
                 reference: figures.health.rate, referenceName: "GET /healthz (SELECT 1) same connections",
                 target: "≥ 15,000 req/s", met: figures.items.rate >= 15_000),
+            BenchmarkResult(
+                name: "GET /declaration-items beside a static nginx answer (HTTP overhead alone), same wrk load",
+                figure: figures.items.rate, unit: "req/s", reference: figures.staticAnswer.rate,
+                referenceName: "nginx, 2 workers, fixed 200", target: "(recorded)", met: nil),
             BenchmarkResult(
                 name: "GET /declaration-items p50", figure: figures.items.p50, unit: "ms",
                 reference: figures.health.p50, referenceName: "/healthz p50 (ms)", target: "(recorded)", met: nil),
@@ -117,6 +121,7 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         var cold: Measurement
         var items: Measurement
         var health: Measurement
+        var staticAnswer: Measurement
     }
 
     /// Rate and latency percentiles of one load.
@@ -124,6 +129,14 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         var rate: Double
         var p50: Double
         var p99: Double
+
+        init(rate: Double, p50: Double, p99: Double) {
+            self.rate = rate
+            self.p50 = p50
+            self.p99 = p99
+        }
+
+        init(_ wrk: WrkLoad.Measurement) { self.init(rate: wrk.rate, p50: wrk.p50, p99: wrk.p99) }
     }
 
     /// What one request of a load asks for.
@@ -136,11 +149,22 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         case health
     }
 
+    /// The cold pass with this process's own keep-alive clients (every Mac once, in order); the steady state,
+    /// `/healthz` and a static nginx answer with `wrk`, so the load generator takes little of the two cores.
     func measure(port: Int) async throws -> Figures {
         let cold = try await drive(port: port, target: .everyMac)
-        let items = try await drive(port: port, target: .randomMacs)
-        let health = try await drive(port: port, target: .health)
-        return Figures(cold: cold, items: items, health: health)
+        let base = "http://127.0.0.1:\(port)"
+        let seconds = max(1, Int(self.seconds.rounded()))
+        let itemsScript = WrkLoad.randomHeaderScript(
+            path: "/declaration-items", header: DDMRoutes.enrollmentHeader.rawName, prefix: "mac-", count: macs)
+        let items = try await WrkLoad.measure(url: base, connections: clients, seconds: seconds, requestScript: itemsScript)
+        let health = try await WrkLoad.measure(url: base + "/healthz", connections: clients, seconds: seconds)
+        let nginx = try StaticNginx()
+        defer { nginx.stop() }
+        let staticAnswer = try await WrkLoad.measure(
+            url: "http://127.0.0.1:\(nginx.port)/", connections: clients, seconds: seconds)
+        return Figures(
+            cold: cold, items: Measurement(items), health: Measurement(health), staticAnswer: Measurement(staticAnswer))
     }
 
     /// Sends requests from `clients` keep-alive connections, one in flight per connection, and records each

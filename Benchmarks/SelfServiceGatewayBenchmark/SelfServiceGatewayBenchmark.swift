@@ -4,18 +4,16 @@ import ArgumentParser
 import BenchmarkSupport
 import Database
 import Foundation
-import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import ManagedOSDomain
-import NIOCore
 import SelfServiceGatewayService
 
 /// `managed-os-bench-self-service`: one self-service-gateway in this process over a fresh database holding
 /// `macs` registered Macs, each with a credential, a status row and a plan (a real `MacPlan` from the domain
-/// evaluator); `clients` keep-alive HTTP connections ask `GET /v1/me/updates` for random Macs as fast as they
-/// can. Reference in the same run: `GET /healthz` (one `SELECT 1` per request) with the same connections.
+/// evaluator); `wrk` with `clients` keep-alive connections asks `GET /v1/me/updates` for random Macs as fast as
+/// it can. References in the same run: `GET /healthz` (one `SELECT 1` per request) with the same load, and a
+/// static nginx answer (what the HTTP layer alone allows on this machine).
 @main
 struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,6 +107,10 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
                 referenceName: "GET /healthz (SELECT 1) same connections", target: "≥ 10,000 req/s",
                 met: figures.updates.rate >= 10_000),
             BenchmarkResult(
+                name: "GET /v1/me/updates beside a static nginx answer (HTTP overhead alone), same wrk load",
+                figure: figures.updates.rate, unit: "req/s", reference: figures.staticAnswer.rate,
+                referenceName: "nginx, 2 workers, fixed 200", target: "(recorded)", met: nil),
+            BenchmarkResult(
                 name: "GET /v1/me/updates p50 at saturation", figure: figures.updates.p50, unit: "ms",
                 reference: figures.health.p50, referenceName: "/healthz p50 (ms)", target: "(recorded)", met: nil),
             BenchmarkResult(
@@ -124,70 +126,25 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
 
     /// What one run measured.
     struct Figures: Sendable {
-        var updates: Measurement
-        var health: Measurement
-    }
-
-    /// Rate and latency percentiles of one load.
-    struct Measurement: Sendable {
-        var rate: Double
-        var p50: Double
-        var p99: Double
+        var updates: WrkLoad.Measurement
+        var health: WrkLoad.Measurement
+        var staticAnswer: WrkLoad.Measurement
     }
 
     func measure(port: Int) async throws -> Figures {
-        _ = try await drive(port: port, seconds: min(2, seconds), path: nil)  // warm-up
-        let updates = try await drive(port: port, seconds: seconds, path: nil)
-        let health = try await drive(port: port, seconds: seconds, path: "/healthz")
-        return Figures(updates: updates, health: health)
-    }
-
-    /// Sends requests from `clients` connections for `seconds`: `/v1/me/updates` with a random Mac's
-    /// credential, or `path` without one.
-    func drive(port: Int, seconds: Double, path: String?) async throws -> Measurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start + .seconds(seconds)
-        let macs = self.macs
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    let client = TestClient(host: "127.0.0.1", port: port)
-                    client.connect()
-                    var latencies: [Double] = []
-                    latencies.reserveCapacity(100_000)
-                    var generator = SystemRandomNumberGenerator()
-                    while clock.now < deadline {
-                        let sent = clock.now
-                        let response: TestClient.Response
-                        if let path {
-                            response = try await client.get(path)
-                        } else {
-                            let mac = Int.random(in: 0..<macs, using: &generator)
-                            response = try await client.get(
-                                "/v1/me/updates", headers: [.authorization: "Bearer mss_bench_\(mac)"])
-                        }
-                        guard response.status == .ok else {
-                            throw ValidationError("the gateway answered \(response.status)")
-                        }
-                        latencies.append(Self.milliseconds(sent.duration(to: clock.now)))
-                    }
-                    try? await client.shutdown()
-                    return latencies
-                }
-            }
-            return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
-        }
-        let elapsed = Self.milliseconds(start.duration(to: clock.now)) / 1000
-        func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-        }
-        return Measurement(rate: Double(latencies.count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return (Double(whole) + Double(attoseconds) / 1e18) * 1000
+        let base = "http://127.0.0.1:\(port)"
+        let seconds = max(1, Int(self.seconds.rounded()))
+        let updatesScript = WrkLoad.randomHeaderScript(
+            path: "/v1/me/updates", header: "Authorization", prefix: "Bearer mss_bench_", count: macs)
+        _ = try await WrkLoad.measure(url: base, connections: clients, seconds: 2, requestScript: updatesScript)  // warm-up
+        let updates = try await WrkLoad.measure(
+            url: base, connections: clients, seconds: seconds, requestScript: updatesScript)
+        let health = try await WrkLoad.measure(url: base + "/healthz", connections: clients, seconds: seconds)
+        let nginx = try StaticNginx()
+        defer { nginx.stop() }
+        let staticAnswer = try await WrkLoad.measure(
+            url: "http://127.0.0.1:\(nginx.port)/", connections: clients, seconds: seconds)
+        return Figures(updates: updates, health: health, staticAnswer: staticAnswer)
     }
 
     /// A real plan to store for every Mac: a Mac on 15.7.1 under a two-week automatic 15 item.

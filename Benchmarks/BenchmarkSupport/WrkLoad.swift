@@ -1,0 +1,110 @@
+// WrkLoad: drives an HTTP server with `wrk` (a C load generator) and reads its rate and latency percentiles.
+
+import Foundation
+
+/// Runs `wrk` against a URL for a fixed time. A Lua `request` function (optional) shapes each request, e.g. a
+/// random Mac's credential. Any non-2xx/3xx answer or socket error fails the measurement: a benchmark of
+/// errors is not a benchmark.
+public enum WrkLoad {
+    /// Requests per second and latency percentiles (milliseconds) of one run.
+    public struct Measurement: Sendable {
+        public var rate: Double
+        public var p50: Double
+        public var p99: Double
+    }
+
+    /// Why wrk could not give a figure.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `run` on a thread of its own: waiting for wrk must not hold one of the cooperative pool's few threads
+    /// while the server under test, in the same process, needs them.
+    public static func measure(
+        url: String, connections: Int, seconds: Int, threads: Int = 2, requestScript: String? = nil
+    ) async throws -> Measurement {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        try run(
+                            url: url, connections: connections, seconds: seconds, threads: threads,
+                            requestScript: requestScript)
+                    })
+            }.start()
+        }
+    }
+
+    /// A Lua `request` function choosing `path` with a header whose value ends in a random number below `count`,
+    /// e.g. `Authorization: Bearer mss_bench_<n>`; each wrk thread draws its own sequence.
+    public static func randomHeaderScript(path: String, header: String, prefix: String, count: Int) -> String {
+        """
+        local counter = 0
+        function setup(thread)
+            counter = counter + 1
+            thread:set("seed", counter)
+        end
+        function init(args)
+            math.randomseed(os.time() * 100 + seed)
+        end
+        function request()
+            return wrk.format("GET", "\(path)", { ["\(header)"] = "\(prefix)" .. math.random(0, \(count - 1)) })
+        end
+        """
+    }
+
+    /// Runs `wrk -t threads -c connections -d seconds --latency` against `url`.
+    public static func run(
+        url: String, connections: Int, seconds: Int, threads: Int = 2, requestScript: String? = nil
+    ) throws -> Measurement {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("wrk-\(UUID()).lua")
+        defer { try? FileManager.default.removeItem(at: script) }
+        var arguments = ["-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "--timeout", "10s"]
+        if let requestScript {
+            try requestScript.write(to: script, atomically: true, encoding: .utf8)
+            arguments += ["-s", script.path]
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executablePath())
+        process.arguments = arguments + [url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return try parse(text)
+    }
+
+    /// Reads `Requests/sec:` and the `50%` / `99%` lines of wrk's latency distribution.
+    public static func parse(_ text: String) throws -> Measurement {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let errors = lines.first(where: { $0.hasPrefix("Non-2xx or 3xx responses:") || $0.hasPrefix("Socket errors:") }) {
+            throw Failure(description: "wrk saw failures (\(errors)):\n\(text)")
+        }
+        guard let rateLine = lines.first(where: { $0.hasPrefix("Requests/sec:") }),
+            let rate = Double(rateLine.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)),
+            let p50 = percentile("50%", in: lines), let p99 = percentile("99%", in: lines)
+        else { throw Failure(description: "wrk gave no rate or latency distribution:\n\(text)") }
+        return Measurement(rate: rate, p50: p50, p99: p99)
+    }
+
+    /// `99%   12.34ms` → 12.34 (us, ms and s converted to milliseconds).
+    static func percentile(_ label: String, in lines: [String]) -> Double? {
+        guard let line = lines.first(where: { $0.hasPrefix(label + " ") || $0.hasPrefix(label + "\t") }) else {
+            return nil
+        }
+        let value = line.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where value.hasSuffix(suffix) {
+            return Double(value.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return nil
+    }
+
+    static func executablePath() throws -> String {
+        for path in ["/usr/bin/wrk", "/usr/local/bin/wrk"] where FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
+        throw Failure(description: "wrk not found (scripts/install-dependencies.sh --bench installs it)")
+    }
+}
