@@ -38,19 +38,34 @@ public enum WrkLoad {
     /// A Lua `request` function choosing `path` with a header whose value ends in a random number below `count`,
     /// e.g. `Authorization: Bearer mss_bench_<n>`; each wrk thread draws its own sequence.
     public static func randomHeaderScript(path: String, header: String, prefix: String, count: Int) -> String {
-        """
-        local counter = 0
-        function setup(thread)
-            counter = counter + 1
-            thread:set("seed", counter)
-        end
-        function init(args)
-            math.randomseed(os.time() * 100 + seed)
-        end
-        function request()
-            return wrk.format("GET", "\(path)", { ["\(header)"] = "\(prefix)" .. math.random(0, \(count - 1)) })
-        end
-        """
+        requestScript(method: "GET", path: path, header: header, prefix: prefix, count: count, bodies: [])
+    }
+
+    /// A Lua `request` function: `method path` with `header: <prefix><random number below count>` and, when
+    /// `bodies` is not empty, one of them at random as a JSON body. Each wrk thread draws its own sequence.
+    public static func requestScript(
+        method: String, path: String, header: String, prefix: String, count: Int, bodies: [String]
+    ) -> String {
+        let table = bodies.map { "[==[\($0)]==]" }.joined(separator: ",\n")
+        let body = bodies.isEmpty ? "nil" : "bodies[math.random(1, #bodies)]"
+        let contentType = bodies.isEmpty ? "" : #", ["Content-Type"] = "application/json""#
+        return """
+            local bodies = {
+            \(table)
+            }
+            local counter = 0
+            function setup(thread)
+                counter = counter + 1
+                thread:set("seed", counter)
+            end
+            function init(args)
+                math.randomseed(os.time() * 100 + seed)
+            end
+            function request()
+                local headers = { ["\(header)"] = "\(prefix)" .. math.random(0, \(count - 1))\(contentType) }
+                return wrk.format("\(method)", "\(path)", headers, \(body))
+            end
+            """
     }
 
     /// Runs `wrk -t threads -c connections -d seconds --latency` against `url`.
