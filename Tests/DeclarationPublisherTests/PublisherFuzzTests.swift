@@ -25,7 +25,9 @@ struct PublisherFuzzTests {
         "mac-due", "mac-due", "mac-due", "mac-ok", "mac-unknown", "", String(repeating: "e", count: 513),
         String(repeating: "e", count: 512), "MAC-DUE", "mac-due ", "😀", "' OR 1=1 --", "%00", "mac-due,mac-ok",
     ]
-    static let kinds = ["configuration", "activation", "asset", "management", "profile", "", "CONFIGURATION", "..", "%00"]
+    static let kinds = [
+        "configuration", "activation", "asset", "management", "profile", "", "CONFIGURATION", "..", "%00",
+    ]
     static let identifiers = [
         "com.managedos.enforcement.os", "com.managedos.activation", "com.managedos.enforcement.os.bsi", "x",
         String(repeating: "a", count: 64), String(repeating: "a", count: 65), String(repeating: "é", count: 40), "..",
@@ -44,10 +46,12 @@ struct PublisherFuzzTests {
             let kind = random.chance(0.7) ? "configuration" : random.pick(kinds)
             uri = prefix + "/declaration/\(kind)/\(random.pick(identifiers))"
         default:
-            uri = prefix + random.pick([
-                "/declaration/configuration", "/declaration/", "/declaration/configuration/a/b", "/tokens/",
-                "/declaration-items?x=%FF", "/tokens?" + String(repeating: "q", count: 4000), "//tokens",
-            ])
+            uri =
+                prefix
+                + random.pick([
+                    "/declaration/configuration", "/declaration/", "/declaration/configuration/a/b", "/tokens/",
+                    "/declaration-items?x=%FF", "/tokens?" + String(repeating: "q", count: 4000), "//tokens",
+                ])
         }
         var headers: HTTPFields = [:]
         if random.chance(0.93) {
@@ -57,7 +61,9 @@ struct PublisherFuzzTests {
         } else {
             notes.append("no enrollment")
         }
-        if random.chance(0.5) { headers[HTTPField.Name("X-Enrollment-Type")!] = random.pick(["Device", "User", "", "x"]) }
+        if random.chance(0.5) {
+            headers[HTTPField.Name("X-Enrollment-Type")!] = random.pick(["Device", "User", "", "x"])
+        }
         var method = HTTPRequest.Method.get
         var body: [UInt8]?
         if random.chance(0.08) {
@@ -76,10 +82,13 @@ struct PublisherFuzzTests {
         var root: [String: Any] = ["Status": status, "UDID": WebhookTests.enrollment]
         if let commandUUID { root["CommandUUID"] = commandUUID.uuidString }
         if random.chance(0.2) { root["ErrorChain"] = [["ErrorCode": random.int(-5...5), "ErrorDomain": "x"]] }
-        if random.chance(0.1) { root["CommandUUID"] = random.pick([42, "", String(repeating: "u", count: 5000)] as [Any]) }
+        if random.chance(0.1) {
+            root["CommandUUID"] = random.pick([42, "", String(repeating: "u", count: 5000)] as [Any])
+        }
         if random.chance(0.1) { root["Status"] = random.pick([true, "", "Acknowledged\u{0}"] as [Any]) }
-        return (try? PropertyListSerialization.data(
-            fromPropertyList: root, format: random.chance(0.8) ? .xml : .binary, options: 0)) ?? Data()
+        return
+            (try? PropertyListSerialization.data(
+                fromPropertyList: root, format: random.chance(0.8) ? .xml : .binary, options: 0)) ?? Data()
     }
 
     static func webhookRequest(_ commands: [UUID], using random: inout SeededGenerator) -> Request {
@@ -98,16 +107,23 @@ struct PublisherFuzzTests {
         }
         var rawPayload: FuzzJSON = .string(payload.base64EncodedString())
         if random.chance(0.08) {
-            rawPayload = random.pick([.string("not base64!"), .string(""), .int(1), .null, .string("===="), .rawString([0xFF])])
+            rawPayload = random.pick([
+                .string("not base64!"), .string(""), .int(1), .null, .string("===="), .rawString([0xFF]),
+            ])
             notes.append("raw_payload \(rawPayload.text.prefix(20))")
         }
         var acknowledgement: [(key: String, value: FuzzJSON)] = [
-            ("udid", .string(random.chance(0.9) ? WebhookTests.enrollment : "another-mac")), ("status", .string(status)),
+            ("udid", .string(random.chance(0.9) ? WebhookTests.enrollment : "another-mac")),
+            ("status", .string(status)),
             ("raw_payload", rawPayload), ("url_params", .object([])),
         ]
         if random.chance(0.9) { acknowledgement.append(("command_uuid", .string(command.uuidString.lowercased()))) }
         var event = FuzzJSON.object([
-            ("topic", .string(random.chance(0.9) ? "mdm.Connect" : random.pick(["mdm.Authenticate", "mdm.CheckOut", "", "x"]))),
+            (
+                "topic",
+                .string(
+                    random.chance(0.9) ? "mdm.Connect" : random.pick(["mdm.Authenticate", "mdm.CheckOut", "", "x"]))
+            ),
             ("created_at", .string("2026-11-29T08:00:00Z")), ("acknowledge_event", .object(acknowledgement)),
         ])
         var body = event.bytes
@@ -124,9 +140,11 @@ struct PublisherFuzzTests {
             body = mutated
             notes.append(what)
         case 6:
-            body = random.chance(0.5)
+            body =
+                random.chance(0.5)
                 ? Hostile.nested(depth: random.pick([600, 100_000]), objects: random.chance(0.5)).bytes
-                : FuzzJSON.object([("topic", Hostile.hugeString(random.pick([100_000, 1_100_000]), using: &random))]).bytes
+                : FuzzJSON.object([("topic", Hostile.hugeString(random.pick([100_000, 1_100_000]), using: &random))])
+                    .bytes
             notes.append("extreme body")
         default:
             break
@@ -153,7 +171,8 @@ struct PublisherFuzzTests {
                 var random = fuzz.generator(forCase: index)
                 tally.begin()
                 let request =
-                    random.chance(0.55) ? Self.ddmRequest(using: &random) : Self.webhookRequest(commands, using: &random)
+                    random.chance(0.55)
+                    ? Self.ddmRequest(using: &random) : Self.webhookRequest(commands, using: &random)
                 let response = try await client.execute(
                     uri: request.uri, method: request.method, headers: request.headers,
                     body: request.body.map { ByteBuffer(bytes: $0) })

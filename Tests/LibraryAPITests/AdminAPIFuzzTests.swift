@@ -56,7 +56,8 @@ struct AdminAPIFuzzTests {
         var ids: [String: [String]] = [:]
         /// The collection a path's `{id}` refers to.
         static func collection(of path: String) -> String {
-            for name in ["library-items", "blueprints", "devices", "assignment-maps"] where path.hasPrefix("/v1/\(name)") {
+            for name in ["library-items", "blueprints", "devices", "assignment-maps"]
+            where path.hasPrefix("/v1/\(name)") {
                 return name
             }
             return "library-items"
@@ -106,7 +107,9 @@ struct AdminAPIFuzzTests {
             case "array":
                 let count = depth > 2 ? 0 : random.int(0...2)
                 return .array(
-                    (0..<count).map { _ in value(schema["items"] ?? .object([]), name: name, depth: depth + 1, using: &random) })
+                    (0..<count).map { _ in
+                        value(schema["items"] ?? .object([]), name: name, depth: depth + 1, using: &random)
+                    })
             case "object":
                 guard case .object(let properties)? = schema["properties"] else { return .object([]) }
                 var required: Set<String> = []
@@ -139,7 +142,9 @@ struct AdminAPIFuzzTests {
             case (.string("uri")?, _): return .string("https://example.com/\(random.int(0...99))")
             default: break
             }
-            if schema["pattern"] != nil { return .string(String(format: "%02d:%02d", random.int(0...23), random.int(0...59))) }
+            if schema["pattern"] != nil {
+                return .string(String(format: "%02d:%02d", random.int(0...23), random.int(0...59)))
+            }
             switch name {
             case "version": return .string(random.pick(["26.1", "26.0.1", "15.7.2", "14.8", "26"]))
             case "timeZone": return .string(random.pick(["Europe/Berlin", "America/New_York", "UTC"]))
@@ -170,7 +175,11 @@ struct AdminAPIFuzzTests {
                 let property = random.pick(properties)
                 let wrong: FuzzJSON = types(resolve(property.value)).contains("string") ? .int(42) : .string("wrong")
                 members.removeAll { $0.key == property.key }
-                members.append((property.key, random.chance(0.5) ? wrong : random.pick([.null, .array([]), .object([]), .bool(true)])))
+                members.append(
+                    (
+                        property.key,
+                        random.chance(0.5) ? wrong : random.pick([.null, .array([]), .object([]), .bool(true)])
+                    ))
                 return (.object(members), "\(property.key) of the wrong type")
             case 2 where !properties.isEmpty:
                 let property = random.pick(properties)
@@ -189,7 +198,11 @@ struct AdminAPIFuzzTests {
                 members.append((property.key, bad))
                 return (.object(members), "\(property.key) out of range: \(bad.text.prefix(30))")
             case 3:
-                members.append((random.chance(0.5) ? "unknownField" : Hostile.randomText(using: &random), Hostile.anyValue(using: &random)))
+                members.append(
+                    (
+                        random.chance(0.5) ? "unknownField" : Hostile.randomText(using: &random),
+                        Hostile.anyValue(using: &random)
+                    ))
                 return (.object(members), "unknown member")
             case 4 where !members.isEmpty:
                 let index = random.int(0...(members.count - 1))
@@ -198,7 +211,10 @@ struct AdminAPIFuzzTests {
                     ? random.pick(Hostile.awkwardStrings)
                     : .rawString(Array("v".utf8) + random.pick(Hostile.invalidUTF8))
                 members[index].value = hostile
-                return (.object(members), "\(members[index].key) = hostile string \(hostile.text.prefix(20).debugDescription)")
+                return (
+                    .object(members),
+                    "\(members[index].key) = hostile string \(hostile.text.prefix(20).debugDescription)"
+                )
             default:
                 if members.isEmpty { return (.object(members), "unchanged") }
                 let index = random.int(0...(members.count - 1))
@@ -259,7 +275,8 @@ struct AdminAPIFuzzTests {
                 let value = generator.value(parameter.schema, name: parameter.name, depth: 0, using: &random)
                 let text: String
                 switch value {
-                case .string(let string): text = string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                case .string(let string):
+                    text = string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 case .int(let number): text = String(number)
                 case .bool(let flag): text = flag ? "true" : "false"
                 default: text = value.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -323,7 +340,9 @@ struct AdminAPIFuzzTests {
                 let choice = random.int(0...4)
                 switch choice {
                 case 0: body = []
-                case 1: body = Hostile.nested(depth: random.pick([100, 600, 5000, 100_000]), objects: random.chance(0.5)).bytes
+                case 1:
+                    body =
+                        Hostile.nested(depth: random.pick([100, 600, 5000, 100_000]), objects: random.chance(0.5)).bytes
                 case 2:
                     body = FuzzJSON.object([(key: "label", value: Hostile.hugeString(1_100_000, using: &random))]).bytes
                 case 3: body = Hostile.anyValue(using: &random).bytes
@@ -347,7 +366,8 @@ struct AdminAPIFuzzTests {
             headers[.contentLength] = String(body.count)
         }
         return Request(
-            method: operation.method, uri: uri, headers: headers, body: body, description: notes.joined(separator: ", "))
+            method: operation.method, uri: uri, headers: headers, body: body, description: notes.joined(separator: ", ")
+        )
     }
 
     @Test("every operation of the OpenAPI document: no 5xx, refusals are named and change nothing")
@@ -361,18 +381,29 @@ struct AdminAPIFuzzTests {
 
             // A small library to aim at: an item, a classic blueprint with it, a Mac in it, an assignment map.
             var pools = Pools()
-            let item = try #require(try await api.write(.post, "/v1/library-items", body: Bodies.item()).json["item"]["id"].string)
+            let item = try #require(
+                try await api.write(.post, "/v1/library-items", body: Bodies.item()).json["item"]["id"].string)
             let item15 = try #require(
-                try await api.write(.post, "/v1/library-items", body: Bodies.item(label: "Fifteen", major: 15)).json["item"]["id"].string)
+                try await api.write(.post, "/v1/library-items", body: Bodies.item(label: "Fifteen", major: 15)).json[
+                    "item"]["id"].string)
             let blueprint = try #require(
-                try await api.write(.post, "/v1/blueprints", body: #"{"name":"Fuzz","itemIds":["\#(item)"]}"#).json["id"].string)
+                try await api.write(.post, "/v1/blueprints", body: #"{"name":"Fuzz","itemIds":["\#(item)"]}"#).json[
+                    "id"
+                ].string)
             let device = try #require(
-                try await api.write(.post, "/v1/devices", body: #"{"enrollmentId":"fuzz-mac","blueprintId":"\#(blueprint)"}"#)
-                    .json["device"]["id"].string)
+                try await api.write(
+                    .post, "/v1/devices", body: #"{"enrollmentId":"fuzz-mac","blueprintId":"\#(blueprint)"}"#
+                )
+                .json["device"]["id"].string)
             let map = try #require(
-                try await api.write(.post, "/v1/assignment-maps", body: #"{"name":"Fuzz map","root":{"itemIds":["\#(item15)"]}}"#)
-                    .json["id"].string)
-            pools.ids = ["library-items": [item, item15], "blueprints": [blueprint], "devices": [device], "assignment-maps": [map]]
+                try await api.write(
+                    .post, "/v1/assignment-maps", body: #"{"name":"Fuzz map","root":{"itemIds":["\#(item15)"]}}"#
+                )
+                .json["id"].string)
+            pools.ids = [
+                "library-items": [item, item15], "blueprints": [blueprint], "devices": [device],
+                "assignment-maps": [map],
+            ]
 
             // Every table, none excluded: library-api keeps no request counters, and a token's use is not recorded.
             let digest = try DatabaseDigest(api.database)
@@ -395,7 +426,8 @@ struct AdminAPIFuzzTests {
                 tally.record(
                     index: index, description: "\(request.method) \(request.uri.prefix(160)) — \(request.description)",
                     status: status, problems: problems)
-                answeredPerOperation[request.description.split(separator: ",").first.map(String.init) ?? "?", default: 0] += 1
+                answeredPerOperation[
+                    request.description.split(separator: ",").first.map(String.init) ?? "?", default: 0] += 1
                 if (200..<300).contains(status), request.method == .post,
                     let created = try? JSONDecoder().decode(FuzzJSON.self, from: Data(body))
                 {

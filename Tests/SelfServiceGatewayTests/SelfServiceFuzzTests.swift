@@ -33,7 +33,8 @@ struct SelfServiceFuzzTests {
     ]
 
     static func credentialHeaders(
-        _ mine: GatewayHarness.Mac, _ other: GatewayHarness.Mac, notes: inout [String], using random: inout SeededGenerator
+        _ mine: GatewayHarness.Mac, _ other: GatewayHarness.Mac, notes: inout [String],
+        using random: inout SeededGenerator
     ) -> HTTPFields {
         switch random.int(0...99) {
         case 0..<78: return mine.bearer
@@ -46,7 +47,8 @@ struct SelfServiceFuzzTests {
         default:
             let value = random.pick([
                 "Bearer ", "Bearer mss_", "Bearer mss_" + String(repeating: "0", count: 64), "Basic \(mine.credential)",
-                "Bearer \(mine.credential)x", "Bearer " + String(repeating: "m", count: 8000), "bearer \(mine.credential)",
+                "Bearer \(mine.credential)x", "Bearer " + String(repeating: "m", count: 8000),
+                "bearer \(mine.credential)",
                 "Bearer %00", "Bearer \(mine.credential) \(mine.credential)",
             ])
             notes.append("authorization \(value.prefix(24))")
@@ -70,7 +72,8 @@ struct SelfServiceFuzzTests {
             return Array(#"{"x":""#.utf8) + random.pick(Hostile.invalidUTF8) + Array(#""}"#.utf8)
         default:
             notes.append("huge body")
-            return FuzzJSON.object([("pad", Hostile.hugeString(random.pick([100_000, 1_100_000]), using: &random))]).bytes
+            return FuzzJSON.object([("pad", Hostile.hugeString(random.pick([100_000, 1_100_000]), using: &random))])
+                .bytes
         }
     }
 
@@ -106,7 +109,8 @@ struct SelfServiceFuzzTests {
             body = Self.body(notes: &notes, using: &random)
             if random.chance(0.4) {
                 let key = random.pick([
-                    "k1", "k2", UUID().uuidString, String(repeating: "k", count: 128), String(repeating: "k", count: 129), "",
+                    "k1", "k2", UUID().uuidString, String(repeating: "k", count: 128),
+                    String(repeating: "k", count: 129), "",
                     "é", "a b", "key\u{7F}",
                 ])
                 headers[HTTPField.Name("Idempotency-Key")!] = key
@@ -137,16 +141,19 @@ struct SelfServiceFuzzTests {
             notes.append("odd route")
         }
         if let body { headers[.contentType] = random.chance(0.9) ? "application/json" : "text/plain" }
-        return Request(method: method, uri: uri, headers: headers, body: body, description: notes.joined(separator: ", "))
+        return Request(
+            method: method, uri: uri, headers: headers, body: body, description: notes.joined(separator: ", "))
     }
 
     static func pageRequest(
-        _ mine: GatewayHarness.Mac, _ other: GatewayHarness.Mac, requestIDs: [String], using random: inout SeededGenerator
+        _ mine: GatewayHarness.Mac, _ other: GatewayHarness.Mac, requestIDs: [String],
+        using random: inout SeededGenerator
     ) -> Request {
         var notes: [String] = []
         var headers: HTTPFields = [:]
         let cookie: String = random.pick([
-            mine.credential, mine.credential, other.credential, "", "mss_wrong", String(repeating: "c", count: 3000), "%FF",
+            mine.credential, mine.credential, other.credential, "", "mss_wrong", String(repeating: "c", count: 3000),
+            "%FF",
             "%00", "\(mine.credential)%20",
         ])
         if random.chance(0.8) {
@@ -168,7 +175,9 @@ struct SelfServiceFuzzTests {
                 "credential=%", "credential=%FF%FE", "credential=\(mine.credential)&credential=x",
                 "credential=" + String(repeating: "x", count: 100_000), "x=y", "credential=%00",
             ])
-            body = random.chance(0.1) ? Array("credential=".utf8) + random.pick(Hostile.invalidUTF8) : Array(credential.utf8)
+            body =
+                random.chance(0.1)
+                ? Array("credential=".utf8) + random.pick(Hostile.invalidUTF8) : Array(credential.utf8)
             notes.append("login \(credential.prefix(24))")
         case 5: uri = "/logout"
         case 6...7:
@@ -182,7 +191,8 @@ struct SelfServiceFuzzTests {
         }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         return Request(
-            method: method, uri: uri, headers: headers, body: body, description: "page " + notes.joined(separator: ", "),
+            method: method, uri: uri, headers: headers, body: body,
+            description: "page " + notes.joined(separator: ", "),
             page: true)
     }
 

@@ -102,12 +102,15 @@ struct SlowClientTests {
         database.drop()
     }
 
-    @Test("slow-loris clients dribbling header bytes get 408 and are closed after the head timeout; others are answered meanwhile")
+    @Test(
+        "slow-loris clients dribbling header bytes get 408 and are closed after the head timeout; others are answered meanwhile"
+    )
     func slowLoris() async throws {
         // Head timeout 2 s; the idle timeout (120 s) is far beyond the test's bound, so only the head timeout
         // can close the dribbling connections in time. Without it they would stay open until the idle timeout
         // (or forever without one) and `closedInTime` would fail.
-        let http = HTTPServerSettings(idleTimeout: .seconds(120), requestHeadTimeout: .seconds(2), maximumConnections: 200)
+        let http = HTTPServerSettings(
+            idleTimeout: .seconds(120), requestHeadTimeout: .seconds(2), maximumConnections: 200)
         try await Self.withServer(http) { port in
             let count = 20
             var lorises: [Connection] = []
@@ -129,7 +132,8 @@ struct SlowClientTests {
             for _ in 0..<5 {
                 let start = ContinuousClock.now
                 let answer = await Self.get("/metrics", port: port)
-                #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "normal client got \(answer?.prefix(80) ?? "nothing")")
+                #expect(
+                    answer?.hasPrefix("HTTP/1.1 200") == true, "normal client got \(answer?.prefix(80) ?? "nothing")")
                 #expect(ContinuousClock.now - start < .seconds(15))
             }
 
@@ -142,12 +146,17 @@ struct SlowClientTests {
             #expect(closedInTime == count, "\(count - closedInTime) slow-loris connections were still open after 30 s")
             let timedOut = lorises.filter { $0.received.text.hasPrefix("HTTP/1.1 408") }.count
             #expect(timedOut == count, "\(timedOut) of \(count) got a 408")
-            #expect(lorises.allSatisfy { !$0.received.text.hasPrefix("HTTP/1.1 408") || $0.received.text.contains("request_timeout") })
+            #expect(
+                lorises.allSatisfy {
+                    !$0.received.text.hasPrefix("HTTP/1.1 408") || $0.received.text.contains("request_timeout")
+                })
             for connection in lorises { await connection.close() }
         }
     }
 
-    @Test("a flood of 1,000 idle connections beyond the limit is refused at once; a normal client gets in once the held ones time out")
+    @Test(
+        "a flood of 1,000 idle connections beyond the limit is refused at once; a normal client gets in once the held ones time out"
+    )
     func connectionFlood() async throws {
         // Limit 50 and a 3 s head timeout (the idle timeout, 60 s, is beyond the test's bounds). Without the
         // limit every flood connection would be admitted (the refusal and peak expectations fail); without the
@@ -155,7 +164,8 @@ struct SlowClientTests {
         // get in within the bound.
         let maximum = 50
         let limiter = HTTPConnectionLimiter(maximum: maximum)
-        let http = HTTPServerSettings(idleTimeout: .seconds(60), requestHeadTimeout: .seconds(3), maximumConnections: maximum)
+        let http = HTTPServerSettings(
+            idleTimeout: .seconds(60), requestHeadTimeout: .seconds(3), maximumConnections: maximum)
         try await Self.withServer(http, limiter: limiter) { port in
             let flood = 1000
             let peak = NIOLockedValueBox(0)
@@ -184,7 +194,9 @@ struct SlowClientTests {
             var answered = false
             var answeredAfter = Duration.zero
             while !answered && ContinuousClock.now - start < .seconds(60) {
-                if let answer = await Self.get("/metrics", port: port, timeout: .seconds(10)), answer.hasPrefix("HTTP/1.1 200") {
+                if let answer = await Self.get("/metrics", port: port, timeout: .seconds(10)),
+                    answer.hasPrefix("HTTP/1.1 200")
+                {
                     answered = true
                     answeredAfter = ContinuousClock.now - start
                 } else {
@@ -209,7 +221,9 @@ struct SlowClientTests {
             #expect(timedOut >= maximum)
             #expect(refused + timedOut == connections.count, "every connection got a 503 or a 408")
             #expect(peak.withLockedValue { $0 } <= maximum)
-            print("connection flood: \(connections.count) connections, \(refused) refused with 503, \(timedOut) closed by the head timeout, peak \(peak.withLockedValue { $0 }) open (limit \(maximum)), normal client answered after \(answeredAfter)")
+            print(
+                "connection flood: \(connections.count) connections, \(refused) refused with 503, \(timedOut) closed by the head timeout, peak \(peak.withLockedValue { $0 }) open (limit \(maximum)), normal client answered after \(answeredAfter)"
+            )
             for connection in connections { await connection.close() }
         }
     }
@@ -217,7 +231,8 @@ struct SlowClientTests {
     @Test("a kept-alive connection left idle after its answer is closed by the idle timeout")
     func idleKeepAlive() async throws {
         // Idle timeout 2 s, head timeout 120 s: only the idle timeout can close it within the bound.
-        let http = HTTPServerSettings(idleTimeout: .seconds(2), requestHeadTimeout: .seconds(120), maximumConnections: 100)
+        let http = HTTPServerSettings(
+            idleTimeout: .seconds(2), requestHeadTimeout: .seconds(120), maximumConnections: 100)
         try await Self.withServer(http) { port in
             let connection = try await Connection.open(port: port)
             try await connection.send("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -234,7 +249,8 @@ struct SlowClientTests {
     @Test("HTTP_IDLE_TIMEOUT_SECONDS, HTTP_REQUEST_HEAD_TIMEOUT_SECONDS and HTTP_MAX_CONNECTIONS are read and checked")
     func settingsFromTheEnvironment() throws {
         let url = "postgres://app@db/managed_os"
-        let defaults = try ServiceConfiguration(service: .statusIngest, environment: ServiceEnvironment(["DATABASE_URL": url]))
+        let defaults = try ServiceConfiguration(
+            service: .statusIngest, environment: ServiceEnvironment(["DATABASE_URL": url]))
         #expect(defaults.http == HTTPServerSettings())
         #expect(defaults.http.idleTimeout == .seconds(60))
         #expect(defaults.http.requestHeadTimeout == .seconds(10))
@@ -245,7 +261,10 @@ struct SlowClientTests {
                 "DATABASE_URL": url, "HTTP_IDLE_TIMEOUT_SECONDS": "30", "HTTP_REQUEST_HEAD_TIMEOUT_SECONDS": "5",
                 "HTTP_MAX_CONNECTIONS": "100",
             ]))
-        #expect(set.http == HTTPServerSettings(idleTimeout: .seconds(30), requestHeadTimeout: .seconds(5), maximumConnections: 100))
+        #expect(
+            set.http
+                == HTTPServerSettings(
+                    idleTimeout: .seconds(30), requestHeadTimeout: .seconds(5), maximumConnections: 100))
         let error = #expect(throws: ConfigurationError.self) {
             try ServiceConfiguration(
                 service: .scheduler,
@@ -254,6 +273,9 @@ struct SlowClientTests {
                     "HTTP_MAX_CONNECTIONS": "-1",
                 ]))
         }
-        #expect(error?.settings == ["HTTP_IDLE_TIMEOUT_SECONDS", "HTTP_REQUEST_HEAD_TIMEOUT_SECONDS", "HTTP_MAX_CONNECTIONS"])
+        #expect(
+            error?.settings == [
+                "HTTP_IDLE_TIMEOUT_SECONDS", "HTTP_REQUEST_HEAD_TIMEOUT_SECONDS", "HTTP_MAX_CONNECTIONS",
+            ])
     }
 }

@@ -97,7 +97,8 @@ struct StatusFuzzTests {
         }
         if random.chance(0.1) {
             request.contentType = random.pick([
-                nil, "text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin1",
+                nil, "text/plain", "application/xml", "multipart/form-data; boundary=x",
+                "application/json; charset=latin1",
                 "application/x-www-form-urlencoded",
             ])
             request.description += ", content type \(String(describing: request.contentType))"
@@ -126,7 +127,10 @@ struct StatusFuzzTests {
                 (
                     key: "device",
                     value: .object([
-                        (key: "operating-system", value: .object([(key: "version", value: Hostile.hugeString(size, using: &random))]))
+                        (
+                            key: "operating-system",
+                            value: .object([(key: "version", value: Hostile.hugeString(size, using: &random))])
+                        )
                     ])
                 )
             ])
@@ -177,12 +181,13 @@ struct StatusFuzzTests {
 
     @Test("random and mutated reports, unsigned: no 5xx, refusals are named and change nothing")
     func unsignedReports() async throws {
-        try await run(family: "status-ingest", defaultCases: 600, settings: StatusIngestSettings())
+        try await run(family: "status-ingest", defaultCases: 400, settings: StatusIngestSettings())
     }
 
     @Test("random and mutated reports with an HMAC key: the signature is checked first, the rest as unsigned")
     func signedReports() async throws {
-        try await run(family: "status-ingest (signed)", defaultCases: 200, settings: StatusIngestSettings(hmacKey: Self.key))
+        try await run(
+            family: "status-ingest (signed)", defaultCases: 150, settings: StatusIngestSettings(hmacKey: Self.key))
     }
 
     func run(family: String, defaultCases: Int, settings: StatusIngestSettings) async throws {
@@ -227,7 +232,9 @@ struct StatusFuzzTests {
                     // Accepted reports append raw bodies (up to 1 MiB each) and history; dropping them keeps every
                     // digest small (each case's baseline is the state just before it, so this hides nothing).
                     try await BlockingWork.run {
-                        for table in ["status_reports_raw", "device_status_history", "status_parse_errors", "bus_events"] {
+                        for table in [
+                            "status_reports_raw", "device_status_history", "status_parse_errors", "bus_events",
+                        ] {
                             try harness.database.query("DELETE FROM \(table)")
                         }
                     }

@@ -463,14 +463,18 @@ public struct FuzzTally: Sendable {
 
     /// Problems with an answer: a 5xx; a 4xx without a JSON error body naming the problem (`error.code` and
     /// `error.message`, non-empty); a rejected request that changed `changedTables`.
-    public static func problems(status: Int, body: [UInt8], changedTables: [String], jsonErrors: Bool = true)
+    public static func problems(
+        status: Int, body: [UInt8], changedTables: [String], jsonErrors: Bool = true
+    )
         -> [String]
     {
         var found: [String] = []
         if status >= 500 { found.append("answered \(status): \(String(decoding: body.prefix(300), as: UTF8.self))") }
         if (400..<500).contains(status) {
             if jsonErrors && !isNamedJSONError(body) {
-                found.append("\(status) without a JSON error naming the problem: \(String(decoding: body.prefix(200), as: UTF8.self))")
+                found.append(
+                    "\(status) without a JSON error naming the problem: \(String(decoding: body.prefix(200), as: UTF8.self))"
+                )
             }
             if !changedTables.isEmpty { found.append("rejected (\(status)) but changed \(changedTables)") }
         }
@@ -509,12 +513,15 @@ public struct FuzzTally: Sendable {
     }
 
     /// The count of answers in `range`.
-    public func count(_ range: Range<Int>) -> Int { statuses.filter { range.contains($0.key) }.map(\.value).reduce(0, +) }
+    public func count(_ range: Range<Int>) -> Int {
+        statuses.filter { range.contains($0.key) }.map(\.value).reduce(0, +)
+    }
 
     /// Prints the summary line and returns it.
     @discardableResult
     public func summary(extra: String = "") -> String {
-        let seconds = Double((ContinuousClock.now - start).components.seconds)
+        let seconds =
+            Double((ContinuousClock.now - start).components.seconds)
             + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         let byStatus = statuses.keys.sorted().map { "\($0)×\(statuses[$0]!)" }.joined(separator: " ")
         let line =

@@ -52,7 +52,8 @@ public struct ServiceConfiguration: Sendable {
             range: 1...Self.maximumDatabasePoolSize, problems: &problems)
         let idleTimeout = Self.integer(
             "HTTP_IDLE_TIMEOUT_SECONDS", in: environment,
-            default: Int(HTTPServerSettings.defaultIdleTimeout.components.seconds), range: 1...3600, problems: &problems)
+            default: Int(HTTPServerSettings.defaultIdleTimeout.components.seconds), range: 1...3600, problems: &problems
+        )
         let headTimeout = Self.integer(
             "HTTP_REQUEST_HEAD_TIMEOUT_SECONDS", in: environment,
             default: Int(HTTPServerSettings.defaultRequestHeadTimeout.components.seconds), range: 1...600,

@@ -109,7 +109,8 @@ struct LimitedHTTP1Channel: ServerChildChannel {
     static let refusal: String = {
         let body =
             #"{"error":{"code":"too_many_connections","message":"The server has too many open connections; retry shortly.","fields":[]}}"#
-        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)"
+        return
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)"
             + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body
     }()
 
