@@ -124,7 +124,7 @@ struct ParameterRoundTripTests {
         let error = try #require(throws: DatabaseError.self) {
             try connection.query("SELECT $1::text", ["before\u{0}after"])
         }
-        #expect(error.code == .invalidParameter)
+        #expect(error.code == .nulCharacter)
     }
 
     @Test func malformedValueGivesADecodingErrorNamingTheColumn() async throws {

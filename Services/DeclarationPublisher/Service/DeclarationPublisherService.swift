@@ -52,6 +52,7 @@ public struct DeclarationPublisherService: Sendable {
     public static func makeApplication(
         pool: ConnectionPool, settings: DeclarationPublisherSettings, logger: Logger, port: Int = 0,
         invalidationInterval: Duration = .seconds(2),
+        http: HTTPServerSettings = HTTPServerSettings(), connectionLimiter: HTTPConnectionLimiter? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> (service: DeclarationPublisherService, application: some ApplicationProtocol) {
         let service = DeclarationPublisherService(
@@ -59,7 +60,8 @@ public struct DeclarationPublisherService: Sendable {
         let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
         service.addRoutes(to: router)
         let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            router: router, server: http.serverBuilder(limiter: connectionLimiter),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             services: service.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -43,6 +43,7 @@ public struct SelfServiceGatewayService: Sendable {
     public static func makeApplication(
         pool: ConnectionPool, settings: SelfServiceSettings = SelfServiceSettings(), logger: Logger, port: Int = 0,
         eventPollInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = { Date() },
+        http: HTTPServerSettings = HTTPServerSettings(), connectionLimiter: HTTPConnectionLimiter? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let service = SelfServiceGatewayService(
@@ -50,7 +51,8 @@ public struct SelfServiceGatewayService: Sendable {
         let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
         service.add(to: router)
         return Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            router: router, server: http.serverBuilder(limiter: connectionLimiter),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             services: service.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -32,13 +32,15 @@ public struct StatusIngestService: Sendable {
     /// `status-ingest serve` runs it; used by tests and the benchmark.
     public static func makeApplication(
         pool: ConnectionPool, settings: StatusIngestSettings, logger: Logger, port: Int = 0,
+        http: HTTPServerSettings = HTTPServerSettings(), connectionLimiter: HTTPConnectionLimiter? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let service = StatusIngestService(pool: pool, settings: settings, logger: logger)
         let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
         service.routes.add(to: router)
         return Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            router: router, server: http.serverBuilder(limiter: connectionLimiter),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             services: service.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -137,7 +137,8 @@ public enum StatusReportParser {
     static func check(_ value: JSONValue, as kind: ItemKind) -> String? {
         switch kind {
         case .string:
-            return expect(value, "a string") { $0.stringValue != nil }
+            if let problem = expect(value, "a string", { $0.stringValue != nil }) { return problem }
+            return checkLength(value.stringValue!)
         case .object:
             return expect(value, "an object") { $0.objectValue != nil }
         case .pendingVersion:
@@ -190,12 +191,25 @@ public enum StatusReportParser {
         test(value) ? nil : "expected \(expected), got \(value.typeName)"
     }
 
-    /// Each listed member, when present, must be a string.
+    /// The longest value of a known string item or member, in UTF-8 bytes. Apple's values are short (versions,
+    /// builds, names, tokens); longer ones are refused as a problem, which also keeps them out of the btree
+    /// index on `device_status (os_version, build_version)`, whose rows PostgreSQL caps at about 2.7 kB (a
+    /// 500 kB version made the whole batch fail with a 500 before this limit).
+    static let maximumKnownStringBytes = 1024
+
+    private static func checkLength(_ text: String) -> String? {
+        text.utf8.count <= maximumKnownStringBytes
+            ? nil : "expected at most \(maximumKnownStringBytes) bytes, got \(text.utf8.count)"
+    }
+
+    /// Each listed member, when present, must be a string of at most ``maximumKnownStringBytes``.
     private static func checkMembers(_ members: [String: JSONValue], strings: [String]) -> String? {
         for key in strings {
-            if let member = members[key], member.stringValue == nil {
+            guard let member = members[key] else { continue }
+            guard let text = member.stringValue else {
                 return "\(key): expected a string, got \(member.typeName)"
             }
+            if let problem = checkLength(text) { return "\(key): \(problem)" }
         }
         return nil
     }

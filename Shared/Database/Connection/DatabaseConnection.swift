@@ -63,7 +63,7 @@ public final class DatabaseConnection: @unchecked Sendable {
             let text = parameter.postgresText
             if text.utf8.contains(0) {
                 throw DatabaseError(
-                    code: .invalidParameter, message: "parameter \(texts.count + 1) contains a NUL character",
+                    code: .nulCharacter, message: "parameter \(texts.count + 1) contains a NUL character",
                     query: sql)
             }
             texts.append(strdup(text))

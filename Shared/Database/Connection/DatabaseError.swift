@@ -20,8 +20,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         public static let poolTimeout = Code("poolTimeout")
         /// The pool has been shut down.
         public static let poolClosed = Code("poolClosed")
-        /// A parameter cannot be sent (for example text containing a NUL character).
+        /// A parameter cannot be sent.
         public static let invalidParameter = Code("invalidParameter")
+        /// A text parameter contains U+0000, which PostgreSQL text cannot hold; nothing was sent. Services answer
+        /// it as bad input (`400 invalid_text`), since such text only ever comes from a request.
+        public static let nulCharacter = Code("nulCharacter")
         /// A value in a result could not be decoded as the requested type.
         public static let decoding = Code("decoding")
         /// The connection string or URL is invalid.

@@ -69,6 +69,9 @@ extension ServiceConfiguration {
             "db.url": .string(redactedDatabaseURL),
             "db.pool_size": .stringConvertible(databasePoolSize),
             "log.level": .string(logLevel.rawValue),
+            "http.idle_timeout": .stringConvertible(http.idleTimeout.seconds),
+            "http.request_head_timeout": .stringConvertible(http.requestHeadTimeout.seconds),
+            "http.max_connections": .stringConvertible(http.maximumConnections),
         ]
     }
 }

@@ -12,6 +12,7 @@ import Logging
 /// | `HTTP_PORT` | port to listen on | per service (``ServiceDescriptor/defaultPort``) |
 /// | `LOG_LEVEL` | `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical` | `info` |
 /// | `DATABASE_POOL_SIZE` | maximum number of PostgreSQL connections | `8` |
+/// | `HTTP_IDLE_TIMEOUT_SECONDS`, `HTTP_REQUEST_HEAD_TIMEOUT_SECONDS`, `HTTP_MAX_CONNECTIONS` | see ``HTTPServerSettings`` | `60`, `10`, `2048` |
 public struct ServiceConfiguration: Sendable {
     /// The executable these settings belong to.
     public var service: ServiceDescriptor
@@ -27,6 +28,8 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Maximum number of PostgreSQL connections.
     public var databasePoolSize: Int
+    /// The HTTP server's timeouts and connection limit.
+    public var http: HTTPServerSettings
 
     /// The pool size used when `DATABASE_POOL_SIZE` is not set.
     public static let defaultDatabasePoolSize = 8
@@ -47,6 +50,17 @@ public struct ServiceConfiguration: Sendable {
         let poolSize = Self.integer(
             "DATABASE_POOL_SIZE", in: environment, default: Self.defaultDatabasePoolSize,
             range: 1...Self.maximumDatabasePoolSize, problems: &problems)
+        let idleTimeout = Self.integer(
+            "HTTP_IDLE_TIMEOUT_SECONDS", in: environment,
+            default: Int(HTTPServerSettings.defaultIdleTimeout.components.seconds), range: 1...3600, problems: &problems
+        )
+        let headTimeout = Self.integer(
+            "HTTP_REQUEST_HEAD_TIMEOUT_SECONDS", in: environment,
+            default: Int(HTTPServerSettings.defaultRequestHeadTimeout.components.seconds), range: 1...600,
+            problems: &problems)
+        let maximumConnections = Self.integer(
+            "HTTP_MAX_CONNECTIONS", in: environment, default: HTTPServerSettings.defaultMaximumConnections,
+            range: 1...1_000_000, problems: &problems)
 
         var database: DatabaseConfiguration?
         let databaseURL = environment["DATABASE_URL"]
@@ -75,6 +89,9 @@ public struct ServiceConfiguration: Sendable {
         self.httpPort = httpPort
         self.logLevel = logLevel
         self.databasePoolSize = poolSize
+        self.http = HTTPServerSettings(
+            idleTimeout: .seconds(idleTimeout), requestHeadTimeout: .seconds(headTimeout),
+            maximumConnections: maximumConnections)
     }
 
     /// The accepted spellings of `LOG_LEVEL`.

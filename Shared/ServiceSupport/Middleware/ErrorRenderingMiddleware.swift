@@ -1,5 +1,6 @@
 // ErrorRenderingMiddleware: turns every error escaping a route into the JSON error shape.
 
+import Database
 import Hummingbird
 import Logging
 
@@ -7,6 +8,8 @@ import Logging
 /// - ``APIError``: its status, code, message and fields;
 /// - Hummingbird's `HTTPError` (e.g. 404 for unknown paths): its status and message;
 /// - any other `HTTPResponseError` (e.g. a body over the limit): its status and the status's reason phrase;
+/// - a `DatabaseError.nulCharacter` (text from the request holding U+0000, which PostgreSQL cannot store; refused
+///   before anything is sent, so the request's transaction rolls back): `400 invalid_text`;
 /// - anything else: `500 internal_error` with only the request id; the error itself is logged, never sent.
 public struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Creates the middleware.
@@ -35,6 +38,11 @@ public struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddlewar
                 message: error.body ?? error.status.reasonPhrase)
             return ErrorResponseBody(error: apiError, requestID: requestID)
                 .response(status: error.status, headers: error.headers)
+        case let error as DatabaseError where error.code == .nulCharacter:
+            let apiError = APIError(
+                status: .badRequest, code: "invalid_text",
+                message: "A value in the request contains the NUL character (U+0000), which cannot be stored.")
+            return ErrorResponseBody(error: apiError, requestID: requestID).response(status: .badRequest)
         case let error as any HTTPResponseError:
             let apiError = APIError(
                 status: error.status, code: code(for: error.status), message: error.status.reasonPhrase)

@@ -68,7 +68,7 @@ public struct ServiceRunner: Sendable {
         let router = Self.makeRouter(health: HealthRoutes(database: pool))
         try routes(router, resources)
         let application = Application(
-            router: router,
+            router: router, server: configuration.http.serverBuilder(),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             logger: logger)
         let workers = try services(resources)
