@@ -1,6 +1,8 @@
 // ThrowawayCluster: stops and starts the PostgreSQL server of scripts/with-postgres.sh, for the fault tests.
 
+import Database
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -35,13 +37,32 @@ struct ThrowawayCluster: Sendable {
         try await pgCtl(["-D", data, "-m", "immediate", "-w", "-t", "60", "stop"])
     }
 
-    /// `pg_ctl start`, returning once the server accepts connections (after crash recovery).
+    /// `pg_ctl start`, returning once the server accepts connections (after crash recovery). Readiness is
+    /// a successful connection, not `pg_ctl`'s exit: `Process` never reports the exit of a `pg_ctl start`
+    /// (it stays a zombie while the postmaster it forked runs), so waiting for it would always time out.
     func start() async throws {
         let log = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("server.log").path
-        try await pgCtl(["-D", data, "-l", log, "-w", "-t", "120", "start"])
+        let starting = try launch(["-D", data, "-l", log, "-w", "-t", "120", "start"])
+        let server = try DatabaseConfiguration(url: TestDatabase.serverURL(), maximumConnections: 1)
+            .with("connect_timeout", "2")
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let connected = (try? await BlockingWork.run { try DatabaseConnection.connect(server).query("SELECT 1") })
+            if connected != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSetupError("PostgreSQL did not accept connections within 120 s; pg_ctl: \(starting.standardError)")
     }
 
     private func pgCtl(_ arguments: [String]) async throws {
+        let process = try launch(arguments)
+        let status = try await process.exitStatus(timeout: .seconds(150))
+        guard status == 0 else {
+            throw TestSetupError("pg_ctl \(arguments.last ?? "") exited \(status): \(process.standardError)")
+        }
+    }
+
+    private func launch(_ arguments: [String]) throws -> ChildProcess {
         let pgCtl = binaries + "/pg_ctl"
         let process: ChildProcess
         if geteuid() == 0 {
@@ -54,9 +75,6 @@ struct ThrowawayCluster: Sendable {
                 executable: URL(fileURLWithPath: pgCtl), arguments: arguments,
                 environment: ProcessInfo.processInfo.environment)
         }
-        let status = try await process.exitStatus(timeout: .seconds(150))
-        guard status == 0 else {
-            throw TestSetupError("pg_ctl \(arguments.last ?? "") exited \(status): \(process.standardError)")
-        }
+        return process
     }
 }
