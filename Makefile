@@ -7,18 +7,30 @@ SWIFT ?= swift
 RELEASE_SCRATCH ?= .build-release
 FORMAT_PATHS := Package.swift Shared Services Tools Tests Benchmarks
 
-.PHONY: test build run bench bench-summary bench-growth bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher format lint
+.PHONY: test test-faults build run bench bench-summary bench-growth bench-db bench-evaluation bench-status-ingest bench-self-service bench-scheduler bench-library-api bench-declaration-publisher format lint
 
 # Suites that start service processes or push thousands of reports: run one at a time after the rest,
 # so their timing does not starve (or get starved by) the hundreds of small tests running in parallel.
-PROCESS_SUITES := SchedulerFailoverTests|StatusIngestProcessScaleOutTests|EndToEndTests|StatusScaleOutTests|ServiceExecutableTests
+PROCESS_SUITES := StatusIngestProcessScaleOutTests|EndToEndTests|StatusScaleOutTests|ServiceExecutableTests|SlowClientTests
+# Fault suites (Tests/ServiceTests/Faults: kill -9, PostgreSQL restart, MDM outage): only in `make test-faults`
+# and the last phase of `make test`, one at a time, on a cluster of their own (they stop and start it), so
+# DATABASE_URL is ignored there.
+FAULT_SUITES := FaultTests
+FAULT_TEST_COMMAND := env -u DATABASE_URL scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip-build --no-parallel --filter '$(FAULT_SUITES)'
 
 ## test: install dependencies, build the executables, run every test against a throwaway PostgreSQL
 test:
 	scripts/install-dependencies.sh
 	$(SWIFT) build
-	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip '$(PROCESS_SUITES)'
-	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip-build --no-parallel --filter '$(PROCESS_SUITES)'
+	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip '$(PROCESS_SUITES)|$(FAULT_SUITES)'
+	scripts/with-postgres.sh $(SWIFT) test --disable-xctest --skip-build --no-parallel --filter '$(PROCESS_SUITES)' --skip '$(FAULT_SUITES)'
+	$(FAULT_TEST_COMMAND)
+
+## test-faults: build, then only the fault suites (about 25 minutes in a debug build; see README), own throwaway PostgreSQL
+test-faults:
+	scripts/install-dependencies.sh
+	$(SWIFT) build --build-tests
+	$(FAULT_TEST_COMMAND)
 
 ## build: debug build of every target
 build:

@@ -115,7 +115,10 @@ extension EndToEndTests {
             self.token = token
         }
 
-        static func start(databaseURL: String, schedulerNow: String) async throws -> Product {
+        /// Starts the five services; `environment` adds settings for some of them (by executable name).
+        static func start(
+            databaseURL: String, schedulerNow: String, environment extra: [String: [String: String]] = [:]
+        ) async throws -> Product {
             var base = ProcessInfo.processInfo.environment
             base["DATABASE_URL"] = databaseURL
             base["LOG_LEVEL"] = "info"
@@ -155,6 +158,7 @@ extension EndToEndTests {
                         // Offers and days remaining at the scheduler's instant (the snapshot's releases expire).
                         environment["SELF_SERVICE_NOW"] = schedulerNow
                     }
+                    environment.merge(extra[descriptor.name] ?? [:]) { $1 }
                     let executable = try ServiceBinaries.url(for: descriptor.name)
                     launches[descriptor.name] = (executable, environment, port)
                     let process = try await launch(descriptor.name, executable, environment, port: port)
@@ -204,6 +208,9 @@ extension EndToEndTests {
             processes.removeAll { $0.name == descriptor.name && !$0.isRunning }
             processes.append(process)
         }
+
+        /// Each service's HTTP port, by executable name.
+        var ports: [String: Int] { launches.mapValues(\.port) }
 
         func stop() {
             for process in processes { process.send(SIGTERM) }

@@ -47,6 +47,9 @@ final class ChildProcess: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
+    /// The operating system's process id (to show a service was not restarted).
+    var pid: Int32 { process.processIdentifier }
+
     /// Sends a signal (SIGTERM, SIGINT, …).
     func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)

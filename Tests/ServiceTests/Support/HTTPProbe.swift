@@ -37,12 +37,15 @@ struct HTTPProbe: Sendable {
         try await send("GET", path, headers: headers)
     }
 
+    /// Sends one request; `timeout` (seconds) replaces the session's 5 s for slow requests under load.
     func send(
-        _ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil
+        _ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil,
+        timeout: TimeInterval? = nil
     ) async throws
         -> ProbeResponse
     {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let timeout { request.timeoutInterval = timeout }
         request.httpMethod = method
         request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
