@@ -59,6 +59,11 @@ struct ConsoleClient: Sendable {
         return try await send(.post, uri, body: body)
     }
 
+    /// POST an already-encoded form body as it is (for hostile input: raw `%FF` bytes, broken escapes).
+    mutating func post(_ uri: String, encodedBody: String) async throws -> Page {
+        try await send(.post, uri, body: encodedBody)
+    }
+
     private mutating func send(_ method: HTTPRequest.Method, _ uri: String, body: String?) async throws -> Page {
         var headers: HTTPFields = [:]
         if !cookies.isEmpty {

@@ -9,7 +9,7 @@ import ManagedOSDomain
 import ServiceSupport
 
 /// Catches ``ConsoleProblem``, ``LibraryProblem`` and Hummingbird's `HTTPError` and answers with an HTML
-/// error page of the same status; anything else is a `500` page that shows only the request id (the error
+/// error page of the same status, and text holding U+0000 with a 400 page; anything else is a `500` page that shows only the request id (the error
 /// goes to the log).
 struct ConsoleErrorMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
@@ -27,6 +27,11 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
             return page(problem.status, problem.message + (details.isEmpty ? "" : " " + details), context: context)
         } catch let error as HTTPError {
             return page(error.status, error.body ?? error.status.reasonPhrase, context: context)
+        } catch let error as DatabaseError where error.code == .nulCharacter {
+            // Text from the request holding U+0000, refused before anything was sent (as the JSON API's 400).
+            return page(
+                .badRequest, "A value in the request contains the NUL character (U+0000), which cannot be stored.",
+                context: context)
         } catch {
             context.logger.error(
                 "console request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
