@@ -11,6 +11,25 @@ public enum WrkLoad {
         public var rate: Double
         public var p50: Double
         public var p99: Double
+
+        public init(rate: Double, p50: Double, p99: Double) {
+            self.rate = rate
+            self.p50 = p50
+            self.p99 = p99
+        }
+    }
+
+    /// The HTTP benchmarks' two same-run references under the same load: the server's own `GET /healthz` (one
+    /// `SELECT 1`) at `base`, and a static nginx answer (what HTTP alone allows on this machine).
+    public static func references(base: String, connections: Int, seconds: Int) async throws
+        -> (health: Measurement, staticAnswer: Measurement)
+    {
+        let health = try await measure(url: base + "/healthz", connections: connections, seconds: seconds)
+        let nginx = try StaticNginx()
+        defer { nginx.stop() }
+        let staticAnswer = try await measure(
+            url: "http://127.0.0.1:\(nginx.port)/", connections: connections, seconds: seconds)
+        return (health, staticAnswer)
     }
 
     /// Why wrk could not give a figure.

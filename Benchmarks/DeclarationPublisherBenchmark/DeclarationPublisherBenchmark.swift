@@ -118,25 +118,10 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
 
     /// What one run measured.
     struct Figures: Sendable {
-        var cold: Measurement
-        var items: Measurement
-        var health: Measurement
-        var staticAnswer: Measurement
-    }
-
-    /// Rate and latency percentiles of one load.
-    struct Measurement: Sendable {
-        var rate: Double
-        var p50: Double
-        var p99: Double
-
-        init(rate: Double, p50: Double, p99: Double) {
-            self.rate = rate
-            self.p50 = p50
-            self.p99 = p99
-        }
-
-        init(_ wrk: WrkLoad.Measurement) { self.init(rate: wrk.rate, p50: wrk.p50, p99: wrk.p99) }
+        var cold: WrkLoad.Measurement
+        var items: WrkLoad.Measurement
+        var health: WrkLoad.Measurement
+        var staticAnswer: WrkLoad.Measurement
     }
 
     /// What one request of a load asks for.
@@ -158,18 +143,13 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         let itemsScript = WrkLoad.randomHeaderScript(
             path: "/declaration-items", header: DDMRoutes.enrollmentHeader.rawName, prefix: "mac-", count: macs)
         let items = try await WrkLoad.measure(url: base, connections: clients, seconds: seconds, requestScript: itemsScript)
-        let health = try await WrkLoad.measure(url: base + "/healthz", connections: clients, seconds: seconds)
-        let nginx = try StaticNginx()
-        defer { nginx.stop() }
-        let staticAnswer = try await WrkLoad.measure(
-            url: "http://127.0.0.1:\(nginx.port)/", connections: clients, seconds: seconds)
-        return Figures(
-            cold: cold, items: Measurement(items), health: Measurement(health), staticAnswer: Measurement(staticAnswer))
+        let references = try await WrkLoad.references(base: base, connections: clients, seconds: seconds)
+        return Figures(cold: cold, items: items, health: references.health, staticAnswer: references.staticAnswer)
     }
 
     /// Sends requests from `clients` keep-alive connections, one in flight per connection, and records each
     /// request's latency (sent until the whole response is read).
-    func drive(port: Int, target: Target) async throws -> Measurement {
+    func drive(port: Int, target: Target) async throws -> WrkLoad.Measurement {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + .seconds(seconds)
@@ -222,7 +202,7 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
         print("\(target): \(latencies.count) requests in \(String(format: "%.1f", elapsed)) s")
-        return Measurement(rate: Double(latencies.count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
+        return WrkLoad.Measurement(rate: Double(latencies.count) / elapsed, p50: percentile(0.5), p99: percentile(0.99))
     }
 
     /// Registers `macs` Macs (`mac-0` …) and gives Mac `n` the set `sets[n % sets.count]`: the sets' shared

@@ -139,12 +139,8 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
         _ = try await WrkLoad.measure(url: base, connections: clients, seconds: 2, requestScript: updatesScript)  // warm-up
         let updates = try await WrkLoad.measure(
             url: base, connections: clients, seconds: seconds, requestScript: updatesScript)
-        let health = try await WrkLoad.measure(url: base + "/healthz", connections: clients, seconds: seconds)
-        let nginx = try StaticNginx()
-        defer { nginx.stop() }
-        let staticAnswer = try await WrkLoad.measure(
-            url: "http://127.0.0.1:\(nginx.port)/", connections: clients, seconds: seconds)
-        return Figures(updates: updates, health: health, staticAnswer: staticAnswer)
+        let references = try await WrkLoad.references(base: base, connections: clients, seconds: seconds)
+        return Figures(updates: updates, health: references.health, staticAnswer: references.staticAnswer)
     }
 
     /// A real plan to store for every Mac: a Mac on 15.7.1 under a two-week automatic 15 item.
