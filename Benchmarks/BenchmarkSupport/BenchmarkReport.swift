@@ -47,7 +47,8 @@ public struct BenchmarkReport {
             "### \(title)",
             "",
             "Measured \(ISO8601DateFormatter().string(from: Date())) on \(cores) cores, "
-                + String(format: "%.0f GiB", memory) + (MachineLoad.loadAverages.map { ", load average \($0)" } ?? "") + ".",
+                + String(format: "%.0f GiB", memory) + (MachineLoad.loadAverages.map { ", load average \($0)" } ?? "")
+                + ".",
             "",
             "| measured | figure | reference (same run) | ratio | target | met |",
             "|---|---|---|---|---|---|",

@@ -22,9 +22,10 @@ public enum BenchmarkSummary {
             guard let body = MarkdownSection.body(of: name, in: markdown) else { return [] }
             let lines = body.split(separator: "\n").map(String.init)
             let title = lines.first { $0.hasPrefix("### ") }.map { String($0.dropFirst(4)) } ?? name
-            let measuredOn = lines.first { $0.hasPrefix("Measured ") }.flatMap { line -> String? in
-                line.dropFirst(9).split(separator: " ").first.map { String($0.prefix(10)) }
-            } ?? "–"
+            let measuredOn =
+                lines.first { $0.hasPrefix("Measured ") }.flatMap { line -> String? in
+                    line.dropFirst(9).split(separator: " ").first.map { String($0.prefix(10)) }
+                } ?? "–"
             return lines.compactMap { line in
                 let cells = MarkdownSection.cells(of: line)
                 guard cells.count == 6 else { return nil }

@@ -48,13 +48,14 @@ public enum GrowthTable {
             lines.append(line)
         }
         lines.sort { sortKey($0) < sortKey($1) }
-        let body = [
-            "### Growth with fleet size",
-            "",
-            "Each row is one run at one fleet size; the reference beside it was measured in that run at that size.",
-            "Per 1,000 Macs divides the figure by the fleet size in thousands (for rates it is meaningless and shown –).",
-            "",
-        ] + header + lines
+        let body =
+            [
+                "### Growth with fleet size",
+                "",
+                "Each row is one run at one fleet size; the reference beside it was measured in that run at that size.",
+                "Per 1,000 Macs divides the figure by the fleet size in thousands (for rates it is meaningless and shown –).",
+                "",
+            ] + header + lines
         return MarkdownSection.replacing(section, with: body.joined(separator: "\n"), in: markdown)
     }
 
@@ -68,8 +69,10 @@ public enum GrowthTable {
     public static func render(_ row: GrowthRow) -> String {
         let ratio = row.reference > 0 ? String(format: "%.2f×", row.figure / row.reference) : "–"
         let perThousand =
-            row.unit.hasSuffix("/s") ? "–" : "\(BenchmarkReport.format(row.figure / (Double(row.macs) / 1000))) \(row.unit)"
-        return "| \(row.benchmark) | \(row.measured) | \(row.macs) | \(BenchmarkReport.format(row.figure)) \(row.unit) | "
+            row.unit.hasSuffix("/s")
+            ? "–" : "\(BenchmarkReport.format(row.figure / (Double(row.macs) / 1000))) \(row.unit)"
+        return
+            "| \(row.benchmark) | \(row.measured) | \(row.macs) | \(BenchmarkReport.format(row.figure)) \(row.unit) | "
             + "\(perThousand) | \(row.referenceName): \(BenchmarkReport.format(row.reference)) | \(ratio) | \(row.when) |"
     }
 

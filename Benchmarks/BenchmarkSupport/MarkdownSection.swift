@@ -25,7 +25,9 @@ public enum MarkdownSection {
 
     /// `markdown` with section `name` holding `body`. A missing section is inserted before the section named
     /// `before` when there is one, else appended.
-    public static func replacing(_ name: String, with body: String, in markdown: String, before: String? = nil)
+    public static func replacing(
+        _ name: String, with body: String, in markdown: String, before: String? = nil
+    )
         -> String
     {
         let block = "\(start(name))\n\(body)\n\(end(name))"

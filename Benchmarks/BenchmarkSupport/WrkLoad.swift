@@ -21,7 +21,9 @@ public enum WrkLoad {
 
     /// The HTTP benchmarks' two same-run references under the same load: the server's own `GET /healthz` (one
     /// `SELECT 1`) at `base`, and a static nginx answer (what HTTP alone allows on this machine).
-    public static func references(base: String, connections: Int, seconds: Int) async throws
+    public static func references(
+        base: String, connections: Int, seconds: Int
+    ) async throws
         -> (health: Measurement, staticAnswer: Measurement)
     {
         let health = try await measure(url: base + "/healthz", connections: connections, seconds: seconds)
@@ -93,7 +95,9 @@ public enum WrkLoad {
     ) throws -> Measurement {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("wrk-\(UUID()).lua")
         defer { try? FileManager.default.removeItem(at: script) }
-        var arguments = ["-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "--timeout", "10s"]
+        var arguments = [
+            "-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "--timeout", "10s",
+        ]
         if let requestScript {
             try requestScript.write(to: script, atomically: true, encoding: .utf8)
             arguments += ["-s", script.path]
@@ -113,7 +117,9 @@ public enum WrkLoad {
     /// Reads `Requests/sec:` and the `50%` / `99%` lines of wrk's latency distribution.
     public static func parse(_ text: String) throws -> Measurement {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        if let errors = lines.first(where: { $0.hasPrefix("Non-2xx or 3xx responses:") || $0.hasPrefix("Socket errors:") }) {
+        if let errors = lines.first(where: {
+            $0.hasPrefix("Non-2xx or 3xx responses:") || $0.hasPrefix("Socket errors:")
+        }) {
             throw Failure(description: "wrk saw failures (\(errors)):\n\(text)")
         }
         guard let rateLine = lines.first(where: { $0.hasPrefix("Requests/sec:") }),

@@ -152,7 +152,9 @@ struct DatabaseBenchmark: AsyncParsableCommand {
     }
 
     /// Publishes 1,000 events/s for `seconds`, one per transaction, and measures commit → handler.
-    func busLatency(pool: ConnectionPool, configuration: DatabaseConfiguration, logger: Logger) async throws -> (
+    func busLatency(
+        pool: ConnectionPool, configuration: DatabaseConfiguration, logger: Logger
+    ) async throws -> (
         p50: Double, p99: Double, roundTrip: Double
     ) {
         let committedAt = Mutex([Int64: ContinuousClock.Instant]())
@@ -203,7 +205,8 @@ struct DatabaseBenchmark: AsyncParsableCommand {
         try await pool.withTransaction { connection in
             for chunk in stride(from: 0, to: events, by: 5_000) {
                 try BusPublisher.publish(
-                    (chunk..<chunk + 5_000).map { BusEventDraft(topic: "throughput", entity: "d\($0)") }, on: connection)
+                    (chunk..<chunk + 5_000).map { BusEventDraft(topic: "throughput", entity: "d\($0)") }, on: connection
+                )
             }
         }
         let handled = Mutex(0)

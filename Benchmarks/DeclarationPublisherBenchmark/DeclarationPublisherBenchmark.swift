@@ -142,7 +142,8 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         let seconds = max(1, Int(self.seconds.rounded()))
         let itemsScript = WrkLoad.randomHeaderScript(
             path: "/declaration-items", header: DDMRoutes.enrollmentHeader.rawName, prefix: "mac-", count: macs)
-        let items = try await WrkLoad.measure(url: base, connections: clients, seconds: seconds, requestScript: itemsScript)
+        let items = try await WrkLoad.measure(
+            url: base, connections: clients, seconds: seconds, requestScript: itemsScript)
         let references = try await WrkLoad.references(base: base, connections: clients, seconds: seconds)
         return Figures(cold: cold, items: items, health: references.health, staticAnswer: references.staticAnswer)
     }
@@ -227,7 +228,8 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
         }
         try await pool.withConnection { connection in
             try connection.executeScript(
-                "ANALYZE devices; ANALYZE declaration_sets; ANALYZE declaration_contents; ANALYZE declaration_content_items")
+                "ANALYZE devices; ANALYZE declaration_sets; ANALYZE declaration_contents; ANALYZE declaration_content_items"
+            )
         }
     }
 

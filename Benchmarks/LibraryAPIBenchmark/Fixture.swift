@@ -22,16 +22,21 @@ struct Fixture: Sendable {
             let blueprintIDs = (0..<10).map { _ in UUID() }
             let item26 = ManagedOSItem(
                 id: UUID(), label: "Tahoe", major: 26, installationMethod: .continuous,
-                versionEnforcement: .automatic(timeframe: .twoWeeks), enforcementTime: EnforcementTime(hour: 9, minute: 0)!,
+                versionEnforcement: .automatic(timeframe: .twoWeeks),
+                enforcementTime: EnforcementTime(hour: 9, minute: 0)!,
                 enforcementTimeZone: "Europe/Berlin")
             let item15 = ManagedOSItem(
                 id: UUID(), label: "Sequoia", major: 15, installationMethod: .selfService,
-                versionEnforcement: .manualMinimum(version: "15.7", deadlineDate: CivilDate(year: 2026, month: 9, day: 30)!),
+                versionEnforcement: .manualMinimum(
+                    version: "15.7", deadlineDate: CivilDate(year: 2026, month: 9, day: 30)!),
                 enforcementTime: EnforcementTime(hour: 10, minute: 0)!, enforcementTimeZone: "America/New_York")
             for item in [item26, item15] {
                 try connection.execute(
                     "INSERT INTO items (id, label, major, installation_method, config) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)",
-                    [item.id, item.label, item.major, item.installationMethod.rawValue, try PostgresJSON(encoding: item)])
+                    [
+                        item.id, item.label, item.major, item.installationMethod.rawValue,
+                        try PostgresJSON(encoding: item),
+                    ])
             }
             for (index, id) in blueprintIDs.enumerated() {
                 try connection.execute(
@@ -42,7 +47,8 @@ struct Fixture: Sendable {
             }
             // Real hardware: boards that run 26, and some that stop at 15.
             let boards26 = Array(Set(catalog.updates(major: 26).flatMap(\.supportedBoardIDs))).sorted()
-            let only15 = Array(Set(catalog.updates(major: 15).flatMap(\.supportedBoardIDs)).subtracting(boards26)).sorted()
+            let only15 = Array(Set(catalog.updates(major: 15).flatMap(\.supportedBoardIDs)).subtracting(boards26))
+                .sorted()
             let boards = Array(boards26.prefix(40)) + Array(only15.prefix(10))
             let versions26 = Array(Set(catalog.updates(major: 26).map(\.version.description))).sorted()
             let versions15 = Array(Set(catalog.updates(major: 15).map(\.version.description))).sorted().suffix(8)

@@ -56,7 +56,8 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         print("set up \(macs) Macs with status and plans in \(setupStart.duration(to: .now))")
 
         let cached = try LibraryAPIService(pool: pool, fallbackCatalog: catalog, now: { Self.now })
-        let uncached = try LibraryAPIService(pool: pool, fallbackCatalog: catalog, now: { Self.now }, summaryMaxAge: .zero)
+        let uncached = try LibraryAPIService(
+            pool: pool, fallbackCatalog: catalog, now: { Self.now }, summaryMaxAge: .zero)
         let (ports, portContinuation) = AsyncStream.makeStream(of: (Int, Bool).self)
         func application(_ service: LibraryAPIService, cached: Bool) -> some ApplicationProtocol {
             let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
@@ -118,10 +119,16 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
     func measure(cachedPort: Int, uncachedPort: Int, fixture: Fixture) async throws -> Figures {
         let token = fixture.token
         let macs = self.macs
-        _ = try await drive(port: cachedPort, token: token, seconds: min(2, seconds)) { _, _ in "/v1/compliance/macs?limit=100" }
+        _ = try await drive(port: cachedPort, token: token, seconds: min(2, seconds)) { _, _ in
+            "/v1/compliance/macs?limit=100"
+        }
         let health = try await drive(port: cachedPort, token: nil, seconds: seconds) { _, _ in "/healthz" }
-        let summary = try await drive(port: cachedPort, token: token, seconds: seconds) { _, _ in "/v1/compliance/summary" }
-        let rawSummary = try await drive(port: uncachedPort, token: token, seconds: seconds) { _, _ in "/v1/compliance/summary" }
+        let summary = try await drive(port: cachedPort, token: token, seconds: seconds) { _, _ in
+            "/v1/compliance/summary"
+        }
+        let rawSummary = try await drive(port: uncachedPort, token: token, seconds: seconds) { _, _ in
+            "/v1/compliance/summary"
+        }
         let rows = try await drive(port: cachedPort, token: token, seconds: seconds) { client, number in
             // A page from a pseudo-random place in the fleet (the cursor is the previous page's last enrollment id).
             let start = (client * 7919 + number * 104_729) % max(1, macs - 100)
@@ -136,11 +143,14 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         for _ in 0..<previews {
             let started = ContinuousClock.now
             let response = try await client.post(
-                "/v1/library-items/preview", headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                "/v1/library-items/preview",
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
                 body: ByteBuffer(string: fixture.previewBody))
             guard response.status == .ok else { throw ValidationError("preview answered \(response.status)") }
             let answer = response.body.map { String(buffer: $0) } ?? ""
-            guard answer.contains("\"reachedMacCount\":\(macs)") else { throw ValidationError("preview reached too few Macs: \(answer)") }
+            guard answer.contains("\"reachedMacCount\":\(macs)") else {
+                throw ValidationError("preview reached too few Macs: \(answer)")
+            }
             previewTimes.append(started.duration(to: .now).milliseconds)
         }
         try? await client.shutdown()
@@ -159,11 +169,14 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
                 figure: summary.p99, unit: "ms", reference: health.p99, referenceName: healthName, target: "< 100 ms",
                 met: summary.p99 < 100),
             BenchmarkResult(
-                name: "Compliance summary computed on every request p99, \(clients) clients (\(Int(rawSummary.rate)) req/s, p50 \(Self.format(rawSummary.p50)) ms)",
-                figure: rawSummary.p99, unit: "ms", reference: health.p99, referenceName: healthName, target: "(recorded)",
+                name:
+                    "Compliance summary computed on every request p99, \(clients) clients (\(Int(rawSummary.rate)) req/s, p50 \(Self.format(rawSummary.p50)) ms)",
+                figure: rawSummary.p99, unit: "ms", reference: health.p99, referenceName: healthName,
+                target: "(recorded)",
                 met: nil),
             BenchmarkResult(
-                name: "Per-Mac compliance rows, 100 per page at random cursors, p99, \(clients) clients (\(Int(rows.rate)) req/s)",
+                name:
+                    "Per-Mac compliance rows, 100 per page at random cursors, p99, \(clients) clients (\(Int(rows.rate)) req/s)",
                 figure: rows.p99, unit: "ms", reference: health.p99, referenceName: healthName, target: "< 50 ms",
                 met: rows.p99 < 50),
             BenchmarkResult(
@@ -194,7 +207,9 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
                     while clock.now < deadline {
                         let sent = clock.now
                         let response = try await client.get(path(clientIndex, number), headers: headers)
-                        guard response.status == .ok else { throw ValidationError("library-api answered \(response.status)") }
+                        guard response.status == .ok else {
+                            throw ValidationError("library-api answered \(response.status)")
+                        }
                         latencies.append(sent.duration(to: clock.now).milliseconds)
                         number += 1
                     }

@@ -30,7 +30,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     @Option(help: "Number of blueprints.") var blueprints = 20
     @Option(help: "Macs evaluated per transaction.") var batchSize = 1000
     @Option(help: "Write the results into this markdown file between bench-scheduler markers.") var markdown: String?
-    @Flag(help: "Only the first evaluation and the new release, recorded as growth rows (not the bench-scheduler section).")
+    @Flag(
+        help:
+            "Only the first evaluation and the new release, recorded as growth rows (not the bench-scheduler section).")
     var growthOnly = false
 
     func run() async throws {
@@ -79,7 +81,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
             let reference = try await copyPlansSeconds(pool)
             await pool.close()
             _ = try? DatabaseConnection.connect(server).executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            if let markdown { try GrowthTable.record(growthRows(initial.seconds, release.seconds, reference), into: markdown) }
+            if let markdown {
+                try GrowthTable.record(growthRows(initial.seconds, release.seconds, reference), into: markdown)
+            }
             return
         }
 
@@ -90,7 +94,8 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         try await pool.withTransaction { connection in
             try connection.execute(
                 "UPDATE items SET config = $2::jsonb WHERE id = $1::uuid", [item.id, try PostgresJSON(encoding: item)])
-            _ = try BusPublisher.publish(BusEventDraft(topic: BusTopic.library, entity: item.id.postgresText), on: connection)
+            _ = try BusPublisher.publish(
+                BusEventDraft(topic: BusTopic.library, entity: item.id.postgresText), on: connection)
         }
         let change = try await timedDrain(service)
         print(
@@ -168,7 +173,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     }
 
     /// Runs scheduler cycles until nothing is queued and no event is left; returns the summed report.
-    private func timedDrain(_ service: SchedulerService, force: Bool = false) async throws
+    private func timedDrain(
+        _ service: SchedulerService, force: Bool = false
+    ) async throws
         -> (seconds: Double, report: PlanMaterializer.Report)
     {
         let start = ContinuousClock.now
@@ -201,14 +208,17 @@ struct SchedulerBenchmark: AsyncParsableCommand {
                 let blueprint = UUID()
                 let sonoma = ManagedOSItem(
                     id: UUID(), label: "macOS 14 #\(index)", major: 14, installationMethod: .continuous,
-                    versionEnforcement: .automatic(timeframe: .twoWeeks), enforcementTime: EnforcementTime(hour: 9, minute: 0)!,
+                    versionEnforcement: .automatic(timeframe: .twoWeeks),
+                    enforcementTime: EnforcementTime(hour: 9, minute: 0)!,
                     enforcementTimeZone: "Europe/London")
-                try connection.execute("INSERT INTO blueprints (id, name) VALUES ($1::uuid, $2)", [blueprint, "Blueprint \(index)"])
+                try connection.execute(
+                    "INSERT INTO blueprints (id, name) VALUES ($1::uuid, $2)", [blueprint, "Blueprint \(index)"])
                 try connection.execute(
                     "INSERT INTO items (id, label, major, installation_method, config) VALUES ($1::uuid, $2, 14, 'continuous', $3::jsonb)",
                     [sonoma.id, sonoma.label, try PostgresJSON(encoding: sonoma)])
                 try connection.execute(
-                    "INSERT INTO blueprint_items VALUES ($1::uuid, $2::uuid), ($1::uuid, $3::uuid)", [blueprint, shared.id, sonoma.id])
+                    "INSERT INTO blueprint_items VALUES ($1::uuid, $2::uuid), ($1::uuid, $3::uuid)",
+                    [blueprint, shared.id, sonoma.id])
             }
             try connection.execute(
                 """

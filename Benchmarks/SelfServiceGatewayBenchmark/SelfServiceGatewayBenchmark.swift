@@ -136,7 +136,8 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
         let seconds = max(1, Int(self.seconds.rounded()))
         let updatesScript = WrkLoad.randomHeaderScript(
             path: "/v1/me/updates", header: "Authorization", prefix: "Bearer mss_bench_", count: macs)
-        _ = try await WrkLoad.measure(url: base, connections: clients, seconds: 2, requestScript: updatesScript)  // warm-up
+        // Warm-up.
+        _ = try await WrkLoad.measure(url: base, connections: clients, seconds: 2, requestScript: updatesScript)
         let updates = try await WrkLoad.measure(
             url: base, connections: clients, seconds: seconds, requestScript: updatesScript)
         let references = try await WrkLoad.references(base: base, connections: clients, seconds: seconds)

@@ -26,7 +26,9 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
     @Option(help: "Registered Macs.") var macs: Int = 20_000
     @Option(help: "Write the results into this markdown file between bench-status-ingest markers.")
     var markdown: String?
-    @Flag(help: "Only the saturation rate beside pgbench, recorded as a growth row (not the bench-status-ingest section).")
+    @Flag(
+        help: "Only the saturation rate beside pgbench, recorded as a growth row (not the bench-status-ingest section)."
+    )
     var growthOnly = false
 
     func run() async throws {
@@ -64,7 +66,9 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             try $0.query(
                 "INSERT INTO bench_status SELECT g, repeat('x', $2::integer), now() FROM generate_series(0, $1::integer - 1) g",
                 [macs, rowBytes])
-            for table in ["devices", "device_status", "bench_status"] { try $0.executeScript("VACUUM ANALYZE \(table)") }
+            for table in ["devices", "device_status", "bench_status"] {
+                try $0.executeScript("VACUUM ANALYZE \(table)")
+            }
         }
         print("seeded \(macs) Macs with a status row each")
 
@@ -96,7 +100,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         guard let figures else { throw ValidationError("the measurement did not finish") }
         if growthOnly {
             let row = GrowthRow(
-                benchmark: "status-ingest", measured: "reports/s at saturation (wrk, \(clients) connections)", macs: macs,
+                benchmark: "status-ingest", measured: "reports/s at saturation (wrk, \(clients) connections)",
+                macs: macs,
                 figure: figures.saturation, unit: "reports/s", reference: figures.pgbench,
                 referenceName: "pgbench upserts of \(figures.rowBytes)-byte rows into \(macs) rows (tps)",
                 when: MachineLoad.now)

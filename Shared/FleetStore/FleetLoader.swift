@@ -58,7 +58,9 @@ public enum FleetLoader {
         {
             state = MacState(
                 id: id, hardware: hardware, osVersion: version,
-                build: (try row.decodeIfPresent("build_version", as: String.self)).flatMap { try? OSBuild(parsing: $0) },
+                build: (try row.decodeIfPresent("build_version", as: String.self)).flatMap {
+                    try? OSBuild(parsing: $0)
+                },
                 supplementalBuild: (try row.decodeIfPresent("supplemental_build_version", as: String.self))
                     .flatMap { try? OSBuild(parsing: $0) },
                 supplementalExtraVersion: MacState.normalizedExtraVersion(
@@ -76,7 +78,8 @@ public enum FleetLoader {
             modelFamily: try row.decodeIfPresent("model_family"), modelIdentifier: model,
             currentMajor: state?.osVersion.major ?? 0, tags: Set(tags))
         return FleetMacRecord(
-            deviceID: id, enrollmentID: try row.decode("enrollment_id"), blueprintID: try row.decodeIfPresent("blueprint_id"),
+            deviceID: id, enrollmentID: try row.decode("enrollment_id"),
+            blueprintID: try row.decodeIfPresent("blueprint_id"),
             registeredAt: try row.decode("registered_at"), attributes: attributes, state: state,
             clientCapabilitiesJSON: try row.decodeIfPresent("capabilities"))
     }

@@ -36,7 +36,8 @@ struct BenchmarkMarkdownTests {
         let summarized = BenchmarkSummary.summarizing(Self.sections, machine: "2 cores, 24 GiB", date: "D")
         let summary = MarkdownSection.body(of: BenchmarkSummary.section, in: summarized) ?? ""
         #expect(summary.contains("1 of 2 targets met"))
-        #expect(summary.contains("| A service | Rate | 10 req/s | ref: 20 | 0.50× | ≥ 15 req/s | **no** | 2026-11-29 |"))
+        #expect(
+            summary.contains("| A service | Rate | 10 req/s | ref: 20 | 0.50× | ≥ 15 req/s | **no** | 2026-11-29 |"))
         #expect(summary.contains("| B service | Latency p99 | 3 ms | ref: 1 | 3.00× | < 10 ms | yes | 2026-11-28 |"))
         #expect(!summary.contains("Recorded only"))
         #expect(MarkdownSection.names(in: summarized) == [BenchmarkSummary.section, "bench-a", "bench-b"])

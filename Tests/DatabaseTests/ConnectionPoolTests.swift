@@ -74,7 +74,8 @@ struct ConnectionPoolTests {
         #expect(await pool.ping(timeout: .seconds(60)))
         await pool.close()
         let unreachable = ConnectionPool(
-            configuration: try DatabaseConfiguration(url: "postgres://nobody@127.0.0.1:1/none"), logger: TestDatabase.logger)
+            configuration: try DatabaseConfiguration(url: "postgres://nobody@127.0.0.1:1/none"),
+            logger: TestDatabase.logger)
         #expect(await unreachable.ping() == false)
         await unreachable.close()
     }

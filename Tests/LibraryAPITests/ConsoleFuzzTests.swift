@@ -38,15 +38,22 @@ struct ConsoleFuzzTests {
     static func makeCase(csrf: String, itemID: String, using random: inout SeededGenerator) -> Case {
         let pathID = random.pick([itemID, itemID, UUID().uuidString.lowercased(), "not-a-uuid", "%00", "..%2F..", "1"])
         if random.chance(0.3) {
-            let value = random.pick(hostileValues).prefix(2_000).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let value =
+                random.pick(hostileValues).prefix(2_000).addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+                ?? ""
             let uri = random.pick([
-                "/console/items/\(pathID)/edit", "/console/items/\(pathID)/delete", "/console/compliance?state=\(value)",
+                "/console/items/\(pathID)/edit", "/console/items/\(pathID)/delete",
+                "/console/compliance?state=\(value)",
                 "/console/compliance?osVersion=\(value)", "/console/compliance/items/\(pathID)",
                 "/console/compliance/blueprints/\(pathID)", "/console/macs/\(pathID)",
-                "/console/items/new?major=\(value)&duplicate=\(pathID)", "/console/library?saved=\(value)&deleted=\(value)",
-                "/console/catalog?saved=\(value)", "/console/compliance/macs.csv?state=\(value)", "/console/audit?action=\(value)",
+                "/console/items/new?major=\(value)&duplicate=\(pathID)",
+                "/console/library?saved=\(value)&deleted=\(value)",
+                "/console/catalog?saved=\(value)", "/console/compliance/macs.csv?state=\(value)",
+                "/console/audit?action=\(value)",
             ])
-            return Case(method: .get, uri: uri, fields: nil, encodedBody: nil, validCSRF: true, description: "GET \(uri.prefix(120))")
+            return Case(
+                method: .get, uri: uri, fields: nil, encodedBody: nil, validCSRF: true,
+                description: "GET \(uri.prefix(120))")
         }
         let forged = random.chance(0.12)
         let token = forged ? random.pick(["", "0000", csrf + "x", String(csrf.reversed())]) : csrf
@@ -72,8 +79,9 @@ struct ConsoleFuzzTests {
         var described = forged ? "forged csrf" : "csrf"
         if random.chance(0.1) {
             let body = random.pick(rawBodies) + "&csrf=" + token
-            return Case(method: .post, uri: uri, fields: nil, encodedBody: body, validCSRF: !forged,
-                        description: "POST \(uri) raw \(body.prefix(60))")
+            return Case(
+                method: .post, uri: uri, fields: nil, encodedBody: body, validCSRF: !forged,
+                description: "POST \(uri) raw \(body.prefix(60))")
         }
         for _ in 0..<random.int(1...3) where fields.count > 1 {
             let index = random.int(1...(fields.count - 1))  // never the csrf field itself
@@ -92,8 +100,9 @@ struct ConsoleFuzzTests {
                 described += ", extra field"
             }
         }
-        return Case(method: .post, uri: uri, fields: fields, encodedBody: nil, validCSRF: !forged,
-                    description: "POST \(uri.prefix(80)) \(described)")
+        return Case(
+            method: .post, uri: uri, fields: fields, encodedBody: nil, validCSRF: !forged,
+            description: "POST \(uri.prefix(80)) \(described)")
     }
 
     @Test func consoleFormsAndPagesNeverAnswer5xxAndOnlyAcceptedFormsWrite() async throws {
