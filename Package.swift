@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "LibraryAPIService",
             dependencies: serviceDependencies + [
-                "AppleFeedSnapshots", "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
+                "AppleFeedSnapshots", "Digests", "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Services/LibraryAPI/Service",
@@ -208,7 +208,7 @@ let package = Package(
         .target(
             name: "SelfServiceGatewayService",
             dependencies: serviceDependencies + [
-                "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
+                "Digests", "FleetStore", .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/SelfServiceGateway/Service",
             swiftSettings: swiftSettings
@@ -402,7 +402,8 @@ let package = Package(
         .testTarget(
             name: "FleetStoreTests",
             dependencies: [
-                "FleetStore", "Database", "DeclarativeManagement", "Digests", "EventBus", "ManagedOSDomain", "AppleFeedSnapshots",
+                "FleetStore", "Database", "DeclarativeManagement", "Digests", "EventBus", "ManagedOSDomain",
+                "AppleFeedSnapshots",
                 "TestSupport",
             ],
             path: "Tests/FleetStoreTests",

@@ -62,6 +62,36 @@ public enum WrkLoad {
         requestScript(method: "GET", path: path, header: header, prefix: prefix, count: count, bodies: [])
     }
 
+    /// A Lua script asking `path` for the numbers below `count` in order (`header: <prefix><n>`), shared among
+    /// `threads` wrk threads (thread k asks k, k + threads, …, wrapping). With `stopAfterPass` each thread stops
+    /// once it has its share of one pass; wrk still waits out its duration and divides by it, so such a run
+    /// warms a cache but gives no rate.
+    public static func everyKeyScript(
+        path: String, header: String, prefix: String, count: Int, threads: Int = 2, stopAfterPass: Bool = false
+    ) -> String {
+        """
+        local counter = 0
+        function setup(thread)
+            thread:set("first", counter)
+            counter = counter + 1
+        end
+        function init(args)
+            nextKey = first
+            answered = 0
+            share = math.floor((\(count) - first + \(threads) - 1) / \(threads))
+        end
+        function request()
+            local key = nextKey % \(count)
+            nextKey = nextKey + \(threads)
+            return wrk.format("GET", "\(path)", { ["\(header)"] = "\(prefix)" .. key }, nil)
+        end
+        function response(status, headers, body)
+            answered = answered + 1
+            if \(stopAfterPass) and answered >= share then wrk.thread:stop() end
+        end
+        """
+    }
+
     /// A Lua `request` function: `method path` with `header: <prefix><random number below count>` and, when
     /// `bodies` is not empty, one of them at random as a JSON body. Each wrk thread draws its own sequence.
     public static func requestScript(

@@ -11,6 +11,7 @@ import Database
 /// call with an empty payload; identical notifications in one transaction fold into one.
 public enum BusPublisher {
     /// Advisory lock key that orders publishers.
+    /// Also taken by migration 0016's trigger, which publishes `device` events from SQL.
     static let orderLockKey: Int64 = 0x4D4F_535F_4255_5321  // "MOS_BUS!"
 
     /// Publishes `events` on `connection`, which must be inside a transaction. Returns their ids.

@@ -1,6 +1,7 @@
 // SelfServiceUpdatesTests: GET /v1/me/updates from the scheduler's plan, days remaining and the cached flag.
 
 import Database
+import EventBus
 import FleetStore
 import Foundation
 import HTTPTypes
@@ -29,7 +30,13 @@ struct SelfServiceUpdatesTests {
             stored.osEnforcement = declared
             try harness.database.query("DELETE FROM mac_plans")
             let connection = try DatabaseConnection.connect(harness.database.configuration)
-            try PlanStore.write([.init(plan: stored, itemIDs: [])], on: connection)
+            // As the scheduler writes it: the plan and its `plan` event in one transaction.
+            try connection.withTransaction { connection in
+                try PlanStore.write([.init(plan: stored, itemIDs: [])], on: connection)
+                try BusPublisher.publish(
+                    BusEventDraft(topic: BusTopic.plan, entity: mac.id.uuidString.lowercased()), on: connection)
+            }
+            try await harness.settle()
 
             let answer = try await client.execute(uri: "/v1/me/updates", method: .get, headers: mac.bearer)
             #expect(answer.json["planned"] as? Bool == true)
@@ -49,6 +56,7 @@ struct SelfServiceUpdatesTests {
                     "softwareupdate.install-state": .string("prepared"),
                     "softwareupdate.pending-version": .object(["os-version": "15.7.2"]),
                 ])
+            try await harness.settle()
             let cached = try await client.execute(uri: "/v1/me/updates", method: .get, headers: mac.bearer)
             #expect((cached.json["updates"] as? [[String: Any]])?.first?["cached"] as? Bool == true)
         }
@@ -59,6 +67,7 @@ struct SelfServiceUpdatesTests {
             let mac = try harness.registerMac("mac-1")
             let plan = try #require(try harness.evaluate(mac, now: Self.now))
             #expect(plan.osEnforcement?.deadlineInstant == Self.now)
+            try await harness.settle()
             let answer = try await client.execute(uri: "/v1/me/updates", method: .get, headers: mac.bearer)
             let update = try #require((answer.json["updates"] as? [[String: Any]])?.first)
             #expect(update["daysRemaining"] as? Int == 0)

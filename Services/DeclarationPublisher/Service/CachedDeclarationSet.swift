@@ -1,12 +1,13 @@
 // CachedDeclarationSet: one Mac's DDM answers as ready-to-send bytes.
 
 import DeclarativeManagement
+import EventBus
 import FleetStore
 import Foundation
 import NIOCore
 
 /// The bytes of every DDM answer for one Mac, built once from its stored set.
-public struct CachedDeclarationSet: Sendable {
+public struct CachedDeclarationSet: DeviceCacheEntry {
     /// The Mac.
     public let deviceID: UUID
     /// `DeclarationsToken`.

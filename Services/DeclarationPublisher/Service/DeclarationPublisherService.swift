@@ -1,6 +1,7 @@
 // DeclarationPublisherService: builds declaration-publisher's routes and workers from the shared resources.
 
 import Database
+import EventBus
 import Hummingbird
 import Logging
 import NIOCore
@@ -11,9 +12,9 @@ import ServiceSupport
 /// outbox delivery, and the MDM server's webhook (command results).
 public struct DeclarationPublisherService: Sendable {
     /// The replica's cache of each Mac's answers.
-    public let cache: DeclarationSetCache
-    /// Keeps the cache true to the bus (a `Service`).
-    public let invalidator: DeclarationCacheInvalidator
+    public let cache: DeviceCache<CachedDeclarationSet>
+    /// Keeps the cache true to the `plan` and `device` events (a `Service`).
+    public let invalidator: DeviceCacheInvalidator
     /// Delivers outbox commands (a `Service`).
     public let delivery: CommandDeliveryService
     /// The DDM routes.
@@ -26,9 +27,10 @@ public struct DeclarationPublisherService: Sendable {
         pool: ConnectionPool, settings: DeclarationPublisherSettings, logger: Logger,
         invalidationInterval: Duration = .seconds(2)
     ) {
-        cache = DeclarationSetCache(capacity: settings.cacheMaximumMacs)
-        invalidator = DeclarationCacheInvalidator(
-            pool: pool, cache: cache, idleInterval: invalidationInterval, logger: logger)
+        cache = DeviceCache(capacity: settings.cacheMaximumMacs)
+        invalidator = DeviceCacheInvalidator(
+            pool: pool, cache: cache, topics: [BusTopic.plan, BusTopic.device], idleInterval: invalidationInterval,
+            logger: logger)
         delivery = CommandDeliveryService(pool: pool, settings: settings, logger: logger)
         routes = DDMRoutes(
             provider: DeclarationSetProvider(pool: pool, cache: cache),

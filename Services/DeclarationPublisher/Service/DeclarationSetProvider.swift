@@ -1,16 +1,17 @@
 // DeclarationSetProvider: a Mac's answers from the cache, or from the database on a miss.
 
 import Database
+import EventBus
 import FleetStore
 import Foundation
 
 /// Finds a Mac's answers by enrollment id: the replica's cache first, then the database (one statement).
 public struct DeclarationSetProvider: Sendable {
     let pool: ConnectionPool
-    let cache: DeclarationSetCache
+    let cache: DeviceCache<CachedDeclarationSet>
 
     /// Creates a provider over `pool` and `cache`.
-    public init(pool: ConnectionPool, cache: DeclarationSetCache) {
+    public init(pool: ConnectionPool, cache: DeviceCache<CachedDeclarationSet>) {
         self.pool = pool
         self.cache = cache
     }
@@ -25,7 +26,7 @@ public struct DeclarationSetProvider: Sendable {
             })
         else { return nil }
         let entry = CachedDeclarationSet(stored)
-        cache.insert(entry, enrollmentID: enrollmentID, ticket: ticket)
+        cache.insert(entry, key: enrollmentID, ticket: ticket)
         return entry
     }
 }

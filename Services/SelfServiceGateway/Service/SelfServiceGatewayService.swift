@@ -8,8 +8,8 @@ import Logging
 import ServiceLifecycle
 import ServiceSupport
 
-/// self-service-gateway's parts: the `/v1/me` JSON API, the web page, and the consumer that moves requests
-/// from `device` and `plan` events.
+/// self-service-gateway's parts: the `/v1/me` JSON API, the web page, the consumer that moves requests
+/// from `device` and `plan` events, and the invalidator of the updates cache.
 public struct SelfServiceGatewayService: Sendable {
     /// The JSON API.
     public let routes: SelfServiceRoutes
@@ -17,14 +17,26 @@ public struct SelfServiceGatewayService: Sendable {
     public let page: SelfServicePageRoutes
     /// The consumer group `self-service-gateway` (a `Service`).
     public let progress: EventConsumer
+    /// The replica's memory of each Mac's updates (`GET /v1/me/updates`), by credential digest.
+    let updatesCache: DeviceCache<CachedMacUpdates>
+    /// Keeps `updatesCache` true to the `plan` and `device` events (a `Service`).
+    public let invalidator: DeviceCacheInvalidator
 
     /// Builds the parts over `pool`; `now` is the clock (tests pass a fixed one).
     public init(
         pool: ConnectionPool, settings: SelfServiceSettings, logger: Logger,
-        eventPollInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = { Date() }
+        eventPollInterval: Duration = .seconds(5), invalidationInterval: Duration = .seconds(2),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let limiter = MacRateLimiter(perMinute: settings.rateLimitPerMinute)
-        routes = SelfServiceRoutes(pool: pool, settings: settings, limiter: limiter, now: now)
+        updatesCache = DeviceCache(capacity: settings.cacheMaximumMacs)
+        invalidator = DeviceCacheInvalidator(
+            pool: pool, cache: updatesCache, topics: [BusTopic.plan, BusTopic.device],
+            idleInterval: invalidationInterval,
+            logger: logger)
+        routes = SelfServiceRoutes(
+            pool: pool, settings: settings, limiter: limiter,
+            updatesProvider: MacUpdatesProvider(pool: pool, cache: updatesCache), now: now)
         page = SelfServicePageRoutes(pool: pool, settings: settings, limiter: limiter, now: now)
         progress = RequestProgress.consumer(pool: pool, logger: logger, pollInterval: eventPollInterval, now: now)
     }
@@ -36,7 +48,7 @@ public struct SelfServiceGatewayService: Sendable {
     }
 
     /// The long-running workers.
-    public var services: [any Service] { [progress] }
+    public var services: [any Service] { [progress, invalidator] }
 
     /// A complete application (standard router, `/healthz`, `/metrics`, the gateway's routes and consumer), as
     /// `self-service-gateway serve` runs it; used by tests and the benchmark.

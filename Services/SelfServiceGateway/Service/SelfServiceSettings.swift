@@ -11,12 +11,15 @@ import ServiceSupport
 /// | `SELF_SERVICE_LONG_POLL_MAX_SECONDS` | longest `?waitSeconds=` a long-poll may ask for, 1–300 | `30` |
 /// | `SELF_SERVICE_STREAM_MAX_SECONDS` | how long an event stream stays open, 1–3600 | `300` |
 /// | `SELF_SERVICE_COOKIE_SECURE` | `true`: the web page's session cookie is `Secure` (serve over https) | `false` |
+/// | `SELF_SERVICE_CACHE_MAX_MACS` | most Macs whose `GET /v1/me/updates` answer is held in memory, 0 = no cache | `200000` |
 /// | `SELF_SERVICE_NOW` | pins the gateway's clock to an ISO 8601 instant (tests, demos; like `SCHEDULER_NOW`) | unset |
 public struct SelfServiceSettings: Sendable, Equatable {
     public var rateLimitPerMinute: Int
     public var longPollMaximum: Duration
     public var streamMaximum: Duration
     public var secureCookie: Bool
+    /// Most Macs whose updates source is held in memory (per replica); 0 disables the cache.
+    public var cacheMaximumMacs: Int
     /// How often a long-poll or a stream re-reads its request (not an environment setting).
     public var progressPollInterval: Duration
     /// The instant the gateway takes as now, when pinned (offers, days remaining, request times).
@@ -25,8 +28,9 @@ public struct SelfServiceSettings: Sendable, Equatable {
     /// Defaults.
     public init(
         rateLimitPerMinute: Int = 30, longPollMaximum: Duration = .seconds(30), streamMaximum: Duration = .seconds(300),
-        secureCookie: Bool = false, progressPollInterval: Duration = .milliseconds(500)
+        secureCookie: Bool = false, cacheMaximumMacs: Int = 200_000, progressPollInterval: Duration = .milliseconds(500)
     ) {
+        self.cacheMaximumMacs = cacheMaximumMacs
         self.rateLimitPerMinute = rateLimitPerMinute
         self.longPollMaximum = longPollMaximum
         self.streamMaximum = streamMaximum
@@ -56,6 +60,7 @@ public struct SelfServiceSettings: Sendable, Equatable {
         rateLimitPerMinute = integer("SELF_SERVICE_RATE_LIMIT_PER_MINUTE", 1...100_000, 30)
         longPollMaximum = .seconds(integer("SELF_SERVICE_LONG_POLL_MAX_SECONDS", 1...300, 30))
         streamMaximum = .seconds(integer("SELF_SERVICE_STREAM_MAX_SECONDS", 1...3600, 300))
+        cacheMaximumMacs = integer("SELF_SERVICE_CACHE_MAX_MACS", 0...10_000_000, 200_000)
         switch environment["SELF_SERVICE_COOKIE_SECURE"]?.lowercased() {
         case nil, "false", "0", "no": secureCookie = false
         case "true", "1", "yes": secureCookie = true

@@ -55,6 +55,14 @@ public struct DatabaseConfiguration: Sendable {
         var pairs: [(String, String)] = [("dbname", connectionString), ("client_encoding", "UTF8")]
         if overrides["application_name"] == nil { pairs.append(("fallback_application_name", "managed-os")) }
         if overrides["connect_timeout"] == nil { pairs.append(("connect_timeout", "5")) }
+        // No GSSAPI (Kerberos) encryption unless asked for: the product never uses it, libpq's default
+        // `prefer` calls into libkrb5 on every connect, and a connect still running in a background task while
+        // the process exits then trips libkrb5's own exit-time mutex assertion (abort). TLS is unaffected.
+        if overrides["gssencmode"] == nil, !connectionString.contains("gssencmode"),
+            ProcessInfo.processInfo.environment["PGGSSENCMODE"] == nil
+        {
+            pairs.append(("gssencmode", "disable"))
+        }
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) { pairs.append((key, value)) }
         return pairs
     }

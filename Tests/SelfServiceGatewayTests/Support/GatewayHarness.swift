@@ -31,7 +31,8 @@ struct GatewayHarness: Sendable {
     static let releases: [Release] = [
         Release(
             version: try! OSVersion(parsing: "15.7.2"), build: OSBuild(unchecked: "24G325"),
-            releaseDate: CivilDate(year: 2025, month: 11, day: 3)!, supportedBoardIDs: [appleSilicon.board, intel.board]),
+            releaseDate: CivilDate(year: 2025, month: 11, day: 3)!,
+            supportedBoardIDs: [appleSilicon.board, intel.board]),
         Release(
             version: try! OSVersion(parsing: "26.1"), build: OSBuild(unchecked: "25B78"),
             releaseDate: CivilDate(year: 2025, month: 11, day: 3)!, supportedBoardIDs: [appleSilicon.board]),
@@ -81,7 +82,8 @@ struct GatewayHarness: Sendable {
         }
         for hardware in [Self.appleSilicon, Self.intel] {
             try database.query(
-                "INSERT INTO catalog_models (board_id, model_identifier) VALUES ($1, $2)", [hardware.board, hardware.model])
+                "INSERT INTO catalog_models (board_id, model_identifier) VALUES ($1, $2)",
+                [hardware.board, hardware.model])
         }
         try insertItem(
             ManagedOSItem(
@@ -91,7 +93,8 @@ struct GatewayHarness: Sendable {
         try insertItem(
             ManagedOSItem(
                 id: Self.item15, label: "Sequoia updates", major: 15, installationMethod: .continuous,
-                versionEnforcement: .automatic(timeframe: .twoWeeks), enforcementTime: EnforcementTime(parsing: "09:00")!,
+                versionEnforcement: .automatic(timeframe: .twoWeeks),
+                enforcementTime: EnforcementTime(parsing: "09:00")!,
                 enforcementTimeZone: "Europe/Berlin"))
         try database.query("INSERT INTO blueprints (id, name) VALUES ($1, 'Staff')", [Self.blueprint])
         try database.query(
@@ -117,7 +120,8 @@ struct GatewayHarness: Sendable {
     }
 
     func registerMac(
-        _ name: String, hardware: (board: String, model: String) = GatewayHarness.appleSilicon, version: String? = "15.7.1"
+        _ name: String, hardware: (board: String, model: String) = GatewayHarness.appleSilicon,
+        version: String? = "15.7.1"
     ) throws -> Mac {
         let credential = "mss_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let id: UUID = try database.query(
@@ -141,16 +145,40 @@ struct GatewayHarness: Sendable {
             switch self {
             case .string(let text): "\"\(text)\""
             case .object(let fields):
-                "{" + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",") + "}"
+                "{" + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+                    + "}"
             case .failure(let count, let reason): "{\"count\":\(count),\"reason\":\"\(reason)\"}"
             }
         }
     }
 
+    /// Waits until the gateway's updates cache has read every bus event published so far (at most 10 s), as a
+    /// replica does within milliseconds of a commit; a read after this sees every earlier change.
+    func settle() async throws {
+        let connection = try DatabaseConnection.connect(database.configuration)
+        let newest: Int64 =
+            try connection.query("SELECT coalesce(max(id), 0) AS id FROM bus_events").first?.decode("id") ?? 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (service.invalidator.caughtUpTo ?? -1) < newest {
+            guard ContinuousClock.now < deadline else {
+                throw SettleTimeout(newest: newest, caughtUpTo: service.invalidator.caughtUpTo)
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The updates cache did not catch up with the bus in time.
+    struct SettleTimeout: Error {
+        var newest: Int64
+        var caughtUpTo: Int64?
+    }
+
     /// What status-ingest stores for a report (items merged into `device_status`) and the `device` event it
     /// publishes, in one transaction.
     func report(_ mac: Mac, _ items: [String: Item], publish: Bool = true) throws {
-        let object = "{" + items.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.json)" }
+        let object =
+            "{"
+            + items.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.json)" }
             .joined(separator: ",") + "}"
         let connection = try DatabaseConnection.connect(database.configuration)
         try connection.withTransaction { connection in
@@ -174,7 +202,8 @@ struct GatewayHarness: Sendable {
         let connection = try DatabaseConnection.connect(database.configuration)
         return try connection.withTransaction { connection in
             let configuration = try FleetConfiguration.load(on: connection)
-            guard let record = try FleetLoader.macs(ids: [mac.id], on: connection).first, let state = record.state else {
+            guard let record = try FleetLoader.macs(ids: [mac.id], on: connection).first, let state = record.state
+            else {
                 return nil
             }
             let plan = MacEvaluator.evaluate(

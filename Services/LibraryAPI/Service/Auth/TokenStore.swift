@@ -1,7 +1,7 @@
 // TokenStore: creates, revokes and looks up admin API tokens, stored as SHA-256 digests.
 
-import Crypto
 import Database
+import Digests
 import Foundation
 import HTTPTypes
 
@@ -27,21 +27,19 @@ public enum TokenStore {
 
     /// The SHA-256 hex digest of a token or credential.
     public static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        SHA256Hex.digest(of: secret)
     }
 
     /// A new random secret: `prefix` followed by 64 hex digits (256 bits).
     public static func randomSecret(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return prefix + SHA256Hex.hex(bytes)
     }
 
     /// Creates a token named `name` with `scopes` and returns the clear token (shown once).
-    public static func create(name: String, scopes: Set<TokenScope>, on connection: DatabaseConnection) throws -> String {
+    public static func create(name: String, scopes: Set<TokenScope>, on connection: DatabaseConnection) throws -> String
+    {
         guard !name.isEmpty else { throw TokenError.emptyName }
         let token = randomSecret(prefix: "mos_")
         let taken = try connection.query(
@@ -67,7 +65,9 @@ public enum TokenStore {
 
     /// The caller whose token has the SHA-256 hex digest `tokenDigest` (a console session), or nil when it is
     /// unknown or revoked.
-    public static func principal(forDigest tokenDigest: String, on connection: DatabaseConnection) throws
+    public static func principal(
+        forDigest tokenDigest: String, on connection: DatabaseConnection
+    ) throws
         -> APIPrincipal?
     {
         let result = try connection.query(

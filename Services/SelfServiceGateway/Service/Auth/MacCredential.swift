@@ -1,6 +1,6 @@
 // MacCredential: the per-Mac Self Service credential a request presents, as its SHA-256 digest.
 
-import Crypto
+import Digests
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,8 +24,7 @@ public struct MacCredential: Sendable, Hashable {
 
     /// SHA-256 hex of `secret`, as library-api stores it.
     public static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-            .joined()
+        SHA256Hex.digest(of: secret)
     }
 
     /// The bearer token of `request`, else its session cookie; nil when it has neither (or an empty one).

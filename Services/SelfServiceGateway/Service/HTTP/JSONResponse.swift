@@ -17,10 +17,19 @@ enum JSONResponse {
     static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
+        make(encoded: try body(value), status: status, headers: headers)
+    }
+
+    /// `value` encoded as the routes encode it, to keep and send later.
+    static func body(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try encoder().encode(value))
+    }
+
+    /// A JSON response carrying `encoded` (from ``body(_:)``).
+    static func make(encoded: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        let data = try encoder().encode(value)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: encoded))
     }
 }

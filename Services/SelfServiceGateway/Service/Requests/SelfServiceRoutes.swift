@@ -14,6 +14,8 @@ public struct SelfServiceRoutes: Sendable {
     let pool: ConnectionPool
     let settings: SelfServiceSettings
     let limiter: MacRateLimiter
+    /// `GET /v1/me/updates`'s reads, through the replica's cache.
+    let updatesProvider: MacUpdatesProvider
     let now: @Sendable () -> Date
 
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
@@ -48,7 +50,9 @@ public struct SelfServiceRoutes: Sendable {
     }
 
     /// The offers view of `mac`, with the open request of each major.
-    static func offersView(for mac: AuthenticatedMac, now: Date, on connection: DatabaseConnection) throws
+    static func offersView(
+        for mac: AuthenticatedMac, now: Date, on connection: DatabaseConnection
+    ) throws
         -> SelfServiceOffersView
     {
         let (version, offers, _) = try SelfServiceStore.offers(deviceID: mac.id, now: now, on: connection)
@@ -190,9 +194,7 @@ public struct SelfServiceRoutes: Sendable {
 
     func updates() async throws -> Response {
         let credential = try credential
-        let now = now()
-        let view = try await pool.withConnection { try MacUpdatesView.load(credential, now: now, on: $0) }
-        return try JSONResponse.make(view)
+        return JSONResponse.make(encoded: try await updatesProvider.answer(for: credential, now: now()))
     }
 
     // MARK: - Input
@@ -222,7 +224,9 @@ public struct SelfServiceRoutes: Sendable {
     static func checkOptionalObjectBody(_ body: ByteBuffer) throws {
         let bytes = Data(body.readableBytesView)
         if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return }
-        guard (try? JSONSerialization.jsonObject(with: bytes)) is [String: Any] else { throw GatewayProblem.invalidBody }
+        guard (try? JSONSerialization.jsonObject(with: bytes)) is [String: Any] else {
+            throw GatewayProblem.invalidBody
+        }
     }
 }
 

@@ -1,53 +1,66 @@
-// DeclarationCacheInvalidator: every replica reads every `plan` and `device` event and drops what changed.
+// DeviceCacheInvalidator: every replica reads every event of its topics and drops the Macs they name.
 
 import Database
-import EventBus
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// Keeps one replica's `DeclarationSetCache` true to the database. Not a consumer group (each replica must
-/// see every event): it LISTENs on the `plan` and `device` channels and reads `bus_events` after the last id
+/// Keeps one replica's ``DeviceCache`` true to the database. Not a consumer group (each replica must
+/// see every event): it LISTENs on its topics' channels (for example `plan` and `device`, whose events name a
+/// Mac) and reads `bus_events` after the last id
 /// it saw, on every wake-up, every (re)connect and every idle interval. It starts from the newest event
 /// with an empty cache; if events it has not read were pruned (it lagged behind `EventPruner`), or reading
 /// fails, it empties the cache and keeps nothing until it has caught up again.
-public struct DeclarationCacheInvalidator: Service {
+public struct DeviceCacheInvalidator: Service {
     let pool: ConnectionPool
-    let cache: DeclarationSetCache
+    let cache: any DeviceInvalidatable
+    let topics: [String]
     let idleInterval: Duration
     let logger: Logger
+    private let position = CaughtUpPosition()
 
-    /// Creates the invalidator.
-    public init(pool: ConnectionPool, cache: DeclarationSetCache, idleInterval: Duration = .seconds(2), logger: Logger) {
+    /// The newest bus event id the cache has caught up with; nil while it keeps nothing (before the first
+    /// catch-up, after a failed one). Tests wait on it instead of sleeping.
+    public var caughtUpTo: Int64? { position.value.withLock { $0 } }
+
+    /// Creates the invalidator of `cache` for the events of `topics` (each event's entity is a device id).
+    public init(
+        pool: ConnectionPool, cache: any DeviceInvalidatable, topics: [String], idleInterval: Duration = .seconds(2),
+        logger: Logger
+    ) {
         self.pool = pool
         self.cache = cache
+        self.topics = topics
         self.idleInterval = idleInterval
         self.logger = logger
     }
 
     public func run() async throws {
         let listener = NotificationListener(
-            configuration: pool.configuration, channels: [BusTopic.plan, BusTopic.device], idleInterval: idleInterval,
+            configuration: pool.configuration, channels: topics, idleInterval: idleInterval,
             logger: logger)
         try? await cancelWhenGracefulShutdown {
             var cursor: Int64?
             for try await _ in listener {
                 do {
                     cursor = try await catchUp(from: cursor)
+                    position.value.withLock { $0 = cursor }
                 } catch {
                     cache.invalidateAll(live: false)
                     cursor = nil
-                    logger.warning("declaration cache catch-up failed", metadata: ["error.message": "\(error)"])
+                    position.value.withLock { $0 = nil }
+                    logger.warning("device cache catch-up failed", metadata: ["error.message": "\(error)"])
                 }
             }
         }
         cache.invalidateAll(live: false)
+        position.value.withLock { $0 = nil }
     }
 
     /// Reads the events after `cursor` and invalidates their Macs; from nil, starts at the newest event
     /// with an empty cache. Returns the new cursor.
     func catchUp(from cursor: Int64?) async throws -> Int64 {
-        let topics = [BusTopic.plan, BusTopic.device]
         guard let cursor else {
             let newest: Int64 = try await pool.withConnection {
                 try $0.query("SELECT coalesce(max(id), 0) AS id FROM bus_events").first?.decode("id") ?? 0
@@ -100,4 +113,9 @@ struct InvalidationBatch: Sendable {
     var oldest: Int64?
     var newest: Int64?
     var issued: Int64
+}
+
+/// Where one invalidator has got to, shared by its copies.
+final class CaughtUpPosition: Sendable {
+    let value = Mutex<Int64?>(nil)
 }
