@@ -270,7 +270,7 @@ let package = Package(
         .executableTarget(
             name: "StatusIngestBenchmark",
             dependencies: [
-                "Database", "BenchmarkSupport", "StatusIngestService",
+                "Database", "BenchmarkSupport", "ServiceSupport", "StatusIngestService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -295,7 +295,7 @@ let package = Package(
         .executableTarget(
             name: "SelfServiceGatewayBenchmark",
             dependencies: [
-                "Database", "BenchmarkSupport", "ManagedOSDomain", "SelfServiceGatewayService",
+                "Database", "BenchmarkSupport", "ManagedOSDomain", "SelfServiceGatewayService", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -319,7 +319,7 @@ let package = Package(
             name: "DeclarationPublisherBenchmark",
             dependencies: [
                 "Database", "BenchmarkSupport", "DeclarationPublisherService", "DeclarativeManagement",
-                "FleetStore", "ManagedOSDomain",
+                "FleetStore", "ManagedOSDomain", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

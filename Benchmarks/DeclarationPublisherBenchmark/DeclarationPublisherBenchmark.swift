@@ -14,6 +14,7 @@ import HummingbirdTesting
 import Logging
 import ManagedOSDomain
 import NIOCore
+import ServiceSupport
 
 /// `managed-os-bench-declaration-publisher`: one declaration-publisher (its application, in this process, on a
 /// local port) over a fresh database holding `macs` registered Macs, each with a declaration set (a few
@@ -36,6 +37,7 @@ struct DeclarationPublisherBenchmark: AsyncParsableCommand {
     var markdown: String?
 
     func run() async throws {
+        ServiceLogging.bootstrap()  // the executables' log backend
         var logger = Logger(label: "bench-declaration-publisher")
         logger.logLevel = .warning
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {

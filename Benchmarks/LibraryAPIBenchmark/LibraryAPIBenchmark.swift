@@ -35,6 +35,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
     static let now = Date(timeIntervalSince1970: 1_787_659_200)
 
     func run() async throws {
+        ServiceLogging.bootstrap()  // the executables' log backend
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {

@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import ManagedOSDomain
 import SelfServiceGatewayService
+import ServiceSupport
 
 /// `managed-os-bench-self-service`: one self-service-gateway in this process over a fresh database holding
 /// `macs` registered Macs, each with a credential, a status row and a plan (a real `MacPlan` from the domain
@@ -28,6 +29,7 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
     var markdown: String?
 
     func run() async throws {
+        ServiceLogging.bootstrap()  // the executables' log backend
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {

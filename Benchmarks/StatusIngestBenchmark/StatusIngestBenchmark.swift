@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServiceSupport
 import StatusIngestService
 
 /// `managed-os-bench-status-ingest`: runs one status-ingest instance in this process over a fresh database,
@@ -32,6 +33,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
     var growthOnly = false
 
     func run() async throws {
+        ServiceLogging.bootstrap()  // the executables' log backend
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {

@@ -21,7 +21,7 @@ public final class MacRateLimiter: Sendable {
 
     private struct State {
         var buckets: [String: Bucket] = [:]
-        var checksSincePrune = 0
+        var lastPrune = ContinuousClock.now
     }
 
     /// Requests per minute per Mac.
@@ -40,9 +40,10 @@ public final class MacRateLimiter: Sendable {
         let capacity = Double(perMinute)
         let perSecond = capacity / 60
         return state.withLock { state in
-            state.checksSincePrune += 1
-            if state.checksSincePrune >= 10_000 {
-                state.checksSincePrune = 0
+            // Once a minute (a bucket idle that long has refilled), not per so many checks: with a large fleet
+            // asking fast, a count-based sweep walked every bucket under the lock every second or so.
+            if state.lastPrune.duration(to: now) >= .seconds(60) {
+                state.lastPrune = now
                 // Forget buckets that have refilled completely: they behave exactly like new ones.
                 state.buckets = state.buckets.filter { _, bucket in
                     bucket.tokens + Self.seconds(bucket.updated.duration(to: now)) * perSecond < capacity
