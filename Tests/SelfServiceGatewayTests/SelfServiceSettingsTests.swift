@@ -1,4 +1,4 @@
-// SelfServiceSettingsTests: the gateway's clock setting (SELF_SERVICE_NOW) pins "now" or is refused.
+// SelfServiceSettingsTests: the gateway's clock setting (SELF_SERVICE_NOW) pins "now" or is refused; the cache size.
 
 import Foundation
 import SelfServiceGatewayService
@@ -28,5 +28,14 @@ import Testing
             let description = "\(error)"
             return description.contains("SELF_SERVICE_NOW") && description.contains("SELF_SERVICE_COOKIE_SECURE")
         }
+    }
+
+    @Test func theUpdatesCacheSizeIsReadAndZeroTurnsItOff() throws {
+        #expect(try SelfServiceSettings(environment: ServiceEnvironment([:])).cacheMaximumMacs == 200_000)
+        let off = try SelfServiceSettings(environment: ServiceEnvironment(["SELF_SERVICE_CACHE_MAX_MACS": "0"]))
+        #expect(off.cacheMaximumMacs == 0)
+        #expect {
+            _ = try SelfServiceSettings(environment: ServiceEnvironment(["SELF_SERVICE_CACHE_MAX_MACS": "-1"]))
+        } throws: { error in "\(error)".contains("SELF_SERVICE_CACHE_MAX_MACS") }
     }
 }
