@@ -167,6 +167,18 @@ struct SlowClientTests {
         let http = HTTPServerSettings(
             idleTimeout: .seconds(60), requestHeadTimeout: .seconds(3), maximumConnections: maximum)
         try await Self.withServer(http, limiter: limiter) { port in
+            // The live test framework's own client connects as the test starts and holds a slot until the head
+            // timeout closes it; the flood starts from an empty server, so exactly `maximum` slots are free
+            // (a flood that finished within 3 s of the start otherwise found 49).
+            let clock = ContinuousClock()
+            let waitStart = clock.now
+            while limiter.openConnections == 0, clock.now - waitStart < .seconds(2) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            while limiter.openConnections > 0, clock.now - waitStart < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try #require(limiter.openConnections == 0, "the test client's connection was never closed")
             let flood = 1000
             let peak = NIOLockedValueBox(0)
             let sampler = Task {
