@@ -17,9 +17,8 @@ public struct SelfServiceGatewayService: Sendable {
     public let page: SelfServicePageRoutes
     /// The consumer group `self-service-gateway` (a `Service`).
     public let progress: EventConsumer
-    /// The replica's memory of each Mac's updates (`GET /v1/me/updates`), by credential digest.
-    let updatesCache: DeviceCache<CachedMacUpdates>
-    /// Keeps `updatesCache` true to the `plan` and `device` events (a `Service`).
+    /// Keeps the replica's memory of each Mac's `GET /v1/me/updates` answer true to the `plan` and `device`
+    /// events (a `Service`).
     public let invalidator: DeviceCacheInvalidator
 
     /// Builds the parts over `pool`; `now` is the clock (tests pass a fixed one).
@@ -29,7 +28,7 @@ public struct SelfServiceGatewayService: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let limiter = MacRateLimiter(perMinute: settings.rateLimitPerMinute)
-        updatesCache = DeviceCache(capacity: settings.cacheMaximumMacs)
+        let updatesCache = DeviceCache<CachedMacUpdates>(capacity: settings.cacheMaximumMacs)
         invalidator = DeviceCacheInvalidator(
             pool: pool, cache: updatesCache, topics: [BusTopic.plan, BusTopic.device],
             idleInterval: invalidationInterval,

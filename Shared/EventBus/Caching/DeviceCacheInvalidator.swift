@@ -8,8 +8,8 @@ import Synchronization
 
 /// Keeps one replica's ``DeviceCache`` true to the database. Not a consumer group (each replica must
 /// see every event): it LISTENs on its topics' channels (for example `plan` and `device`, whose events name a
-/// Mac) and reads `bus_events` after the last id
-/// it saw, on every wake-up, every (re)connect and every idle interval. It starts from the newest event
+/// Mac) and reads `bus_events` after the last id it saw, on every wake-up, every (re)connect and every idle
+/// interval. It starts from the newest event
 /// with an empty cache; if events it has not read were pruned (it lagged behind `EventPruner`), or reading
 /// fails, it empties the cache and keeps nothing until it has caught up again.
 public struct DeviceCacheInvalidator: Service {
@@ -18,11 +18,11 @@ public struct DeviceCacheInvalidator: Service {
     let topics: [String]
     let idleInterval: Duration
     let logger: Logger
-    private let position = CaughtUpPosition()
+    private let progress = CaughtUpPosition()
 
     /// The newest bus event id the cache has caught up with; nil while it keeps nothing (before the first
     /// catch-up, after a failed one). Tests wait on it instead of sleeping.
-    public var caughtUpTo: Int64? { position.value.withLock { $0 } }
+    public var caughtUpTo: Int64? { progress.value.withLock { $0 } }
 
     /// Creates the invalidator of `cache` for the events of `topics` (each event's entity is a device id).
     public init(
@@ -45,17 +45,17 @@ public struct DeviceCacheInvalidator: Service {
             for try await _ in listener {
                 do {
                     cursor = try await catchUp(from: cursor)
-                    position.value.withLock { $0 = cursor }
+                    progress.value.withLock { $0 = cursor }
                 } catch {
                     cache.invalidateAll(live: false)
                     cursor = nil
-                    position.value.withLock { $0 = nil }
+                    progress.value.withLock { $0 = nil }
                     logger.warning("device cache catch-up failed", metadata: ["error.message": "\(error)"])
                 }
             }
         }
         cache.invalidateAll(live: false)
-        position.value.withLock { $0 = nil }
+        progress.value.withLock { $0 = nil }
     }
 
     /// Reads the events after `cursor` and invalidates their Macs; from nil, starts at the newest event

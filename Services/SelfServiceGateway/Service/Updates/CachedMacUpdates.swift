@@ -5,11 +5,11 @@ import Foundation
 import ManagedOSDomain
 import NIOCore
 
-/// A Mac's ``MacUpdatesSource`` and its answer rendered at one instant. The answer depends on the clock only
+/// A Mac's answer rendered from its ``MacUpdatesSource`` at one instant. The answer depends on the clock only
 /// through days remaining and `due`, so the bytes hold until the first instant either changes
 /// (``DaysRemaining/nextChange(until:from:)`` of each deadline); after that the Mac's answer is read again.
 struct CachedMacUpdates: DeviceCacheEntry {
-    let source: MacUpdatesSource
+    let deviceID: UUID
     /// The encoded ``MacUpdatesView``.
     let body: ByteBuffer
     /// When the bytes were rendered.
@@ -17,11 +17,9 @@ struct CachedMacUpdates: DeviceCacheEntry {
     /// The first instant the bytes no longer hold; nil when no deadline is ahead.
     let validUntil: Date?
 
-    var deviceID: UUID { source.deviceID }
-
     /// Renders `source` at `now`.
     init(_ source: MacUpdatesSource, now: Date) throws {
-        self.source = source
+        deviceID = source.deviceID
         body = try JSONResponse.body(MacUpdatesView(source, now: now))
         renderedAt = now
         validUntil = [source.os?.deadline, source.bsi?.deadline].compactMap { deadline in
