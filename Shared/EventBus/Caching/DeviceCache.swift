@@ -5,6 +5,8 @@ import Synchronization
 
 /// A cached answer that belongs to one Mac, so a bus event naming the Mac can drop it.
 public protocol DeviceCacheEntry: Sendable {
+    /// What the hot path looks the answer up by (an enrollment id, a credential digest).
+    associatedtype Key: Hashable & Sendable = String
     /// The Mac the answer belongs to.
     var deviceID: UUID { get }
 }
@@ -27,8 +29,8 @@ public protocol DeviceInvalidatable: Sendable {
 /// superseded it. When full, an arbitrary entry makes room.
 public final class DeviceCache<Entry: DeviceCacheEntry>: DeviceInvalidatable {
     private struct State {
-        var entries: [String: Entry] = [:]
-        var keyByDevice: [UUID: String] = [:]
+        var entries: [Entry.Key: Entry] = [:]
+        var keyByDevice: [UUID: Entry.Key] = [:]
         var epoch: UInt64 = 0
         var isLive = false
     }
@@ -43,7 +45,7 @@ public final class DeviceCache<Entry: DeviceCacheEntry>: DeviceInvalidatable {
     }
 
     /// The cached answer under `key`.
-    public func lookup(_ key: String) -> Entry? {
+    public func lookup(_ key: Entry.Key) -> Entry? {
         state.withLock { $0.entries[key] }
     }
 
@@ -54,7 +56,7 @@ public final class DeviceCache<Entry: DeviceCacheEntry>: DeviceInvalidatable {
 
     /// Keeps `entry` under `key` unless an invalidation happened since `ticket` was taken. A Mac has one
     /// key at a time: a new key for the same Mac replaces the old one.
-    public func insert(_ entry: Entry, key: String, ticket: UInt64?) {
+    public func insert(_ entry: Entry, key: Entry.Key, ticket: UInt64?) {
         guard let ticket else { return }
         state.withLock { state in
             guard state.isLive, state.epoch == ticket else { return }

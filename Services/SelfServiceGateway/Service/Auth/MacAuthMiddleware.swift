@@ -23,7 +23,7 @@ struct MacAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Throws the 429 when `credential` is over its limit.
     static func admit(_ credential: MacCredential, limiter: MacRateLimiter) throws {
-        if case .limited(let seconds) = limiter.check(credential.digest) {
+        if case .limited(let seconds) = limiter.check(credential.key) {
             throw HTTPError(
                 .tooManyRequests, headers: [.retryAfter: String(seconds)],
                 message: "Too many requests from this Mac; retry after \(seconds) seconds.")

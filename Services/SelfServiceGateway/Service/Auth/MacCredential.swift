@@ -6,10 +6,14 @@ import HTTPTypes
 import Hummingbird
 
 /// The credential a request presents: `Authorization: Bearer mss_…` (the app) or the web page's
-/// `mss_session` cookie. Only its SHA-256 hex digest is kept, which is what `devices` stores.
+/// `mss_session` cookie. Only its SHA-256 digest is kept: as a compact key for the replica's rate limiter and
+/// cache, and as hex (``digest``) for `devices`, which stores that.
 public struct MacCredential: Sendable, Hashable {
-    /// SHA-256 hex of the credential.
-    public let digest: String
+    /// SHA-256 of the credential.
+    public let key: SHA256Key
+
+    /// SHA-256 hex of the credential, as `devices.self_service_credential_hash` holds it.
+    public var digest: String { key.hex }
 
     /// The cookie the web page's login sets.
     public static let cookieName = "mss_session"
@@ -19,7 +23,7 @@ public struct MacCredential: Sendable, Hashable {
 
     /// Wraps a clear credential.
     public init(secret: String) {
-        digest = Self.digest(secret)
+        key = SHA256Key(of: secret)
     }
 
     /// SHA-256 hex of `secret`, as library-api stores it.

@@ -1,5 +1,6 @@
 // MacRateLimiter: a token bucket per Mac credential (requests per minute), in this process's memory.
 
+import Digests
 import Synchronization
 
 /// Limits each Mac to `perMinute` requests per minute with a token bucket (bursts up to the limit, refilled
@@ -20,7 +21,7 @@ public final class MacRateLimiter: Sendable {
     }
 
     private struct State {
-        var buckets: [String: Bucket] = [:]
+        var buckets: [SHA256Key: Bucket] = [:]
         var lastPrune = ContinuousClock.now
     }
 
@@ -35,7 +36,7 @@ public final class MacRateLimiter: Sendable {
     }
 
     /// Takes one token for `key`, or says how long to wait.
-    public func check(_ key: String) -> Decision {
+    public func check(_ key: SHA256Key) -> Decision {
         let now = clock.now
         let capacity = Double(perMinute)
         let perSecond = capacity / 60

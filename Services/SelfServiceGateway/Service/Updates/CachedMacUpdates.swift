@@ -1,5 +1,6 @@
 // CachedMacUpdates: one Mac's GET /v1/me/updates answer as ready-to-send bytes, with how long they hold.
 
+import Digests
 import EventBus
 import Foundation
 import ManagedOSDomain
@@ -9,6 +10,8 @@ import NIOCore
 /// through days remaining and `due`, so the bytes hold until the first instant either changes
 /// (``DaysRemaining/nextChange(until:from:)`` of each deadline); after that the Mac's answer is read again.
 struct CachedMacUpdates: DeviceCacheEntry {
+    /// Looked up by the credential's digest.
+    typealias Key = SHA256Key
     let deviceID: UUID
     /// The encoded ``MacUpdatesView``.
     let body: ByteBuffer
