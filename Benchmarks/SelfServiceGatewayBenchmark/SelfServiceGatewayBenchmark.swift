@@ -14,7 +14,8 @@ import ServiceSupport
 /// `macs` registered Macs, each with a credential, a status row and a plan (a real `MacPlan` from the domain
 /// evaluator). `wrk` with `clients` keep-alive connections first asks `GET /v1/me/updates` for Macs in order
 /// (the cold pass: each answer read from PostgreSQL into the gateway's cache), then once for every Mac (warm-up,
-/// not measured), then for random Macs as fast as it can (the steady state the target is about). References in the same run: `GET /healthz` (one `SELECT 1` per request) with the same load, and a
+/// not measured), then for random Macs as fast as it can, `runs` times (the steady state the target is about;
+/// the median run is the figure). References in the same run: `GET /healthz` (one `SELECT 1` per request) with the same load, and a
 /// static nginx answer (what the HTTP layer alone allows on this machine).
 @main
 struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
@@ -25,6 +26,8 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent HTTP connections of the load generator.") var clients: Int = 16
     @Option(help: "Registered Macs.") var macs: Int = 100_000
     @Option(help: "Database connections of the gateway.") var poolSize: Int = 8
+    @Option(help: "Steady-state measurements; the median is the figure (shared machines are noisy).")
+    var runs: Int = 3
     @Option(help: "Write the results into this markdown file between bench-self-service markers.")
     var markdown: String?
 
@@ -103,9 +106,11 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
         }
         await pool.close()
         guard let figures else { throw ValidationError("the measurement did not finish") }
+        let runList = figures.updateRuns.map { String(Int($0.rate.rounded())) }.joined(separator: ", ")
         let results = [
             BenchmarkResult(
-                name: "GET /v1/me/updates, random Macs of \(macs), \(clients) connections",
+                name:
+                    "GET /v1/me/updates, random Macs of \(macs), \(clients) connections, median of \(figures.updateRuns.count) runs (\(runList) req/s)",
                 figure: figures.updates.rate, unit: "req/s", reference: figures.health.rate,
                 referenceName: "GET /healthz (SELECT 1) same connections", target: "≥ 10,000 req/s",
                 met: figures.updates.rate >= 10_000),
@@ -117,7 +122,7 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
                 name: "GET /v1/me/updates p50 at saturation", figure: figures.updates.p50, unit: "ms",
                 reference: figures.health.p50, referenceName: "/healthz p50 (ms)", target: "(recorded)", met: nil),
             BenchmarkResult(
-                name: "GET /v1/me/updates p99 at saturation", figure: figures.updates.p99, unit: "ms",
+                name: "GET /v1/me/updates p99 at saturation (median run's)", figure: figures.updates.p99, unit: "ms",
                 reference: figures.health.p99, referenceName: "/healthz p99 (ms)", target: "< 20 ms",
                 met: figures.updates.p99 < 20),
             BenchmarkResult(
@@ -138,7 +143,12 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
     /// What one run measured.
     struct Figures: Sendable {
         var cold: WrkLoad.Measurement
-        var updates: WrkLoad.Measurement
+        /// Every steady-state run, in the order measured.
+        var updateRuns: [WrkLoad.Measurement]
+        /// The run with the median rate.
+        var updates: WrkLoad.Measurement {
+            updateRuns.sorted { $0.rate < $1.rate }[updateRuns.count / 2]
+        }
         var health: WrkLoad.Measurement
         var staticAnswer: WrkLoad.Measurement
     }
@@ -163,10 +173,15 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
         _ = try await WrkLoad.measure(
             url: base, connections: clients, seconds: Int((Double(macs) / max(cold.rate, 100) * 1.2).rounded(.up)) + 2,
             requestScript: everyMacScript(stopAfterPass: true))
-        let updates = try await WrkLoad.measure(
-            url: base, connections: clients, seconds: seconds, requestScript: updatesScript)
+        var updateRuns: [WrkLoad.Measurement] = []
+        for _ in 0..<max(1, runs) {
+            updateRuns.append(
+                try await WrkLoad.measure(
+                    url: base, connections: clients, seconds: seconds, requestScript: updatesScript))
+        }
         let references = try await WrkLoad.references(base: base, connections: clients, seconds: seconds)
-        return Figures(cold: cold, updates: updates, health: references.health, staticAnswer: references.staticAnswer)
+        return Figures(
+            cold: cold, updateRuns: updateRuns, health: references.health, staticAnswer: references.staticAnswer)
     }
 
     /// A real plan to store for every Mac: a Mac on 15.7.1 under a two-week automatic 15 item.
