@@ -59,59 +59,61 @@ public enum JSONValue: Sendable, Hashable, Decodable {
 
     /// Compact JSON text with sorted object keys.
     public var jsonText: String {
-        var text = ""
-        text.reserveCapacity(64)
-        write(into: &text)
-        return text
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(256)
+        write(into: &utf8)
+        return String(decoding: utf8, as: UTF8.self)
     }
 
-    /// Appends compact JSON text to `text`.
-    func write(into text: inout String) {
+    /// Appends compact JSON text, as UTF-8, to `utf8`.
+    func write(into utf8: inout [UInt8]) {
         switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .int(let value): text += String(value)
-        case .double(let value): text += value.isFinite ? "\(value)" : "null"
-        case .string(let value): Self.writeString(value, into: &text)
+        case .null: utf8.append(contentsOf: "null".utf8)
+        case .bool(let value): utf8.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): utf8.append(contentsOf: String(value).utf8)
+        case .double(let value): utf8.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+        case .string(let value): Self.writeString(value, into: &utf8)
         case .array(let elements):
-            text += "["
+            utf8.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { text += "," }
-                element.write(into: &text)
+                if index > 0 { utf8.append(UInt8(ascii: ",")) }
+                element.write(into: &utf8)
             }
-            text += "]"
+            utf8.append(UInt8(ascii: "]"))
         case .object(let members):
-            text += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                Self.writeString(key, into: &text)
-                text += ":"
-                members[key]!.write(into: &text)
+            utf8.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { utf8.append(UInt8(ascii: ",")) }
+                Self.writeString(member.key, into: &utf8)
+                utf8.append(UInt8(ascii: ":"))
+                member.value.write(into: &utf8)
             }
-            text += "}"
+            utf8.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
-    static func writeString(_ value: String, into text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{0}": text += "\u{FFFD}"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Writes a JSON string literal, escaping quotes, backslashes and control characters; bytes of other
+    /// characters are copied as they are.
+    static func writeString(_ value: String, into utf8: inout [UInt8]) {
+        utf8.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x00: utf8.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD: jsonb refuses U+0000
+            case 0x01..<0x20:
+                utf8.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)],
+                ])
+            default: utf8.append(byte)
             }
         }
-        text += "\""
+        utf8.append(UInt8(ascii: "\""))
     }
 }

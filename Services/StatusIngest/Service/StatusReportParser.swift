@@ -71,9 +71,11 @@ public enum StatusReportParser {
         }
         let document: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            document = try JSONValueParser.parse(body)
         } catch {
-            throw StatusReportRejection(code: "invalid_json", message: "The request body is not valid JSON.")
+            throw StatusReportRejection(
+                code: "invalid_json",
+                message: "The request body is not valid JSON (\(error.reason) at byte \(error.offset)).")
         }
         guard let top = document.objectValue else {
             throw StatusReportRejection(
