@@ -92,6 +92,30 @@ public enum WrkLoad {
         """
     }
 
+    /// A Lua `request` function: `GET` of one of `paths` at random with the same `headers` on every request;
+    /// each wrk thread draws its own sequence.
+    public static func randomPathScript(paths: [String], headers: [String: String] = [:]) -> String {
+        let table = paths.map { "[==[\($0)]==]" }.joined(separator: ",\n")
+        let headerTable = headers.sorted { $0.key < $1.key }.map { #"["\#($0.key)"] = [==[\#($0.value)]==]"# }
+            .joined(separator: ", ")
+        return """
+            local paths = {
+            \(table)
+            }
+            local counter = 0
+            function setup(thread)
+                counter = counter + 1
+                thread:set("seed", counter)
+            end
+            function init(args)
+                math.randomseed(os.time() * 100 + seed)
+            end
+            function request()
+                return wrk.format("GET", paths[math.random(1, #paths)], { \(headerTable) }, nil)
+            end
+            """
+    }
+
     /// A Lua `request` function: `method path` with `header: <prefix><random number below count>` and, when
     /// `bodies` is not empty, one of them at random as a JSON body. Each wrk thread draws its own sequence.
     public static func requestScript(

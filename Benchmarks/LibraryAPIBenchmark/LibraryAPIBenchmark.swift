@@ -18,7 +18,8 @@ import ServiceSupport
 
 /// `managed-os-bench-library-api`: registers `macs` Macs (real board IDs from the bundled catalog, majors
 /// 15 and 26, ten blueprints, three items) with status rows (bulk SQL) and plans (the domain evaluator
-/// and `PlanStore`), serves library-api on a local port and drives it with `clients` HTTP connections.
+/// and `PlanStore`), serves library-api on a local port and drives it with `clients` HTTP connections (wrk;
+/// in-process clients for the summary computed on every request).
 @main
 struct LibraryAPIBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -120,24 +121,31 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
     func measure(cachedPort: Int, uncachedPort: Int, fixture: Fixture) async throws -> Figures {
         let token = fixture.token
         let macs = self.macs
-        _ = try await drive(port: cachedPort, token: token, seconds: min(2, seconds)) { _, _ in
-            "/v1/compliance/macs?limit=100"
+        let base = "http://127.0.0.1:\(cachedPort)"
+        let seconds = max(1, Int(self.seconds.rounded()))
+        let authorization = ["Authorization": "Bearer \(token)"]
+        // wrk drives the cached summary, the rows and /healthz, so the load generator takes little of the two
+        // cores; the summary computed on every request (seconds each) keeps the in-process clients.
+        func wrk(_ paths: [String], headers: [String: String], seconds: Int) async throws -> WrkLoad.Measurement {
+            try await WrkLoad.measure(
+                url: base, connections: clients, seconds: seconds,
+                requestScript: WrkLoad.randomPathScript(paths: paths, headers: headers))
         }
-        let health = try await drive(port: cachedPort, token: nil, seconds: seconds) { _, _ in "/healthz" }
-        let summary = try await drive(port: cachedPort, token: token, seconds: seconds) { _, _ in
-            "/v1/compliance/summary"
-        }
-        let rawSummary = try await drive(port: uncachedPort, token: token, seconds: seconds) { _, _ in
-            "/v1/compliance/summary"
-        }
-        let rows = try await drive(port: cachedPort, token: token, seconds: seconds) { client, number in
-            // A page from a pseudo-random place in the fleet (the cursor is the previous page's last enrollment id).
-            let start = (client * 7919 + number * 104_729) % max(1, macs - 100)
+        // 2,000 pages from pseudo-random places in the fleet (the cursor is the previous page's last enrollment id).
+        let pagePaths = (0..<2_000).map { number in
+            let start = (number * 104_729) % max(1, macs - 100)
             let cursor = Data(Fixture.enrollmentID(start).utf8).base64EncodedString()
                 .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_")
             return "/v1/compliance/macs?limit=100&cursor=\(cursor)"
         }
+        _ = try await wrk(pagePaths, headers: authorization, seconds: 2)  // warm-up
+        let health = try await wrk(["/healthz"], headers: [:], seconds: seconds)
+        let summary = try await wrk(["/v1/compliance/summary"], headers: authorization, seconds: seconds)
+        let rawSummary = try await drive(port: uncachedPort, token: token, seconds: self.seconds) { _, _ in
+            "/v1/compliance/summary"
+        }
+        let rows = try await wrk(pagePaths, headers: authorization, seconds: seconds)
         var previewTimes: [Double] = []
         let client = TestClient(host: "127.0.0.1", port: cachedPort, configuration: .init(timeout: .seconds(300)))
         client.connect()
@@ -155,7 +163,9 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
             previewTimes.append(started.duration(to: .now).milliseconds)
         }
         try? await client.shutdown()
-        return Figures(health: health, summary: summary, rawSummary: rawSummary, rows: rows, previews: previewTimes)
+        return Figures(
+            health: (health.rate, health.p50, health.p99), summary: (summary.rate, summary.p50, summary.p99),
+            rawSummary: rawSummary, rows: (rows.rate, rows.p50, rows.p99), previews: previewTimes)
     }
 
     /// The report rows of `figures`.

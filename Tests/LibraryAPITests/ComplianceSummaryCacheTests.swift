@@ -1,0 +1,122 @@
+// ComplianceSummaryCacheTests: single flight, refresh ahead without making callers wait, and the age limit.
+
+import Foundation
+import Synchronization
+import Testing
+
+@testable import LibraryAPIService
+
+@Suite("compliance summary cache")
+struct ComplianceSummaryCacheTests {
+    /// A computation whose result (as `totalMacs`) is `base` plus the number of times it ran, optionally
+    /// held at a gate until `release()`.
+    final class Computation: Sendable {
+        struct Gate {
+            var waiting: CheckedContinuation<Void, Never>?
+            var open = false
+        }
+
+        let runs = Mutex(0)
+        let gate = Mutex(Gate())
+        let holds: Bool
+        let base: Int
+
+        init(holds: Bool, base: Int = 0) {
+            self.holds = holds
+            self.base = base
+        }
+
+        func compute() async throws -> ComplianceSummaryView {
+            let run = runs.withLock { runs in
+                runs += 1
+                return runs
+            }
+            if holds {
+                await withCheckedContinuation { continuation in
+                    let passes = gate.withLock { gate -> Bool in
+                        if gate.open { return true }
+                        gate.waiting = continuation
+                        return false
+                    }
+                    if passes { continuation.resume() }
+                }
+            }
+            return ComplianceSummaryView(
+                generatedAt: Date(), totalMacs: base + run, overall: ComplianceCounts(), perItem: [], perBlueprint: [],
+                perVersion: [])
+        }
+
+        /// Waits (up to 5 s) until a held computation is at the gate, then opens it for good; says whether one
+        /// was held there.
+        @discardableResult func release() async -> Bool {
+            for _ in 0..<5_000 {
+                if gate.withLock({ $0.waiting != nil }) { break }
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            let waiting = gate.withLock { gate -> CheckedContinuation<Void, Never>? in
+                gate.open = true
+                defer { gate.waiting = nil }
+                return gate.waiting
+            }
+            waiting?.resume()
+            return waiting != nil
+        }
+    }
+
+    @Test("concurrent first callers share one computation")
+    func singleFlight() async throws {
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60))
+        let computation = Computation(holds: true)
+        async let first = cache.summary { try await computation.compute() }
+        async let second = cache.summary { try await computation.compute() }
+        await computation.release()
+        let answers = try await [first.totalMacs, second.totalMacs]
+        #expect(answers == [1, 1])
+        #expect(computation.runs.withLock { $0 } == 1)
+    }
+
+    @Test("past half its age the kept summary is still served while its replacement is computed")
+    func refreshesAheadWithoutWaiting() async throws {
+        let cache = ComplianceSummaryCache(maxAge: .seconds(2))
+        let first = Computation(holds: false)
+        #expect(try await cache.summary { try await first.compute() }.totalMacs == 1)
+        // Young: served as kept, nothing computed.
+        #expect(try await cache.summary { try await first.compute() }.totalMacs == 1)
+        #expect(first.runs.withLock { $0 } == 1)
+
+        try await Task.sleep(for: .milliseconds(1_100))
+        let second = Computation(holds: true, base: 10)
+        // Half-aged: answered at once from the kept summary though the replacement is held at its gate.
+        #expect(try await cache.summary { try await second.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await second.compute() }.totalMacs == 1)
+        // The replacement started with those calls (it waits at the gate) ...
+        #expect(await second.release())
+        // ... and once the replacement is in, it is served; it was computed once for all those callers.
+        var answer = 1
+        for _ in 0..<400 where answer == 1 {
+            answer = try await cache.summary { try await second.compute() }.totalMacs
+            if answer == 1 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(answer == 11)
+        #expect(second.runs.withLock { $0 } == 1)
+    }
+
+    @Test("a summary older than the maximum age is never served: the caller waits for a new one")
+    func expiredIsRecomputed() async throws {
+        let cache = ComplianceSummaryCache(maxAge: .milliseconds(100))
+        let computation = Computation(holds: false)
+        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 1)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 2)
+        #expect(computation.runs.withLock { $0 } == 2)
+    }
+
+    @Test("a failed computation is not kept: the next caller computes again")
+    func failureIsNotKept() async throws {
+        struct Failed: Error {}
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60))
+        await #expect(throws: Failed.self) { try await cache.summary { throw Failed() } }
+        let computation = Computation(holds: false)
+        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 1)
+    }
+}
