@@ -70,7 +70,7 @@ struct ComplianceSummaryCacheTests {
         async let first = cache.summary { try await computation.compute() }
         async let second = cache.summary { try await computation.compute() }
         await computation.release()
-        let answers = try await [first.totalMacs, second.totalMacs]
+        let answers = try await [first.view.totalMacs, second.view.totalMacs]
         #expect(answers == [1, 1])
         #expect(computation.runs.withLock { $0 } == 1)
     }
@@ -79,22 +79,22 @@ struct ComplianceSummaryCacheTests {
     func refreshesAheadWithoutWaiting() async throws {
         let cache = ComplianceSummaryCache(maxAge: .seconds(2))
         let first = Computation(holds: false)
-        #expect(try await cache.summary { try await first.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
         // Young: served as kept, nothing computed.
-        #expect(try await cache.summary { try await first.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
         #expect(first.runs.withLock { $0 } == 1)
 
         try await Task.sleep(for: .milliseconds(1_100))
         let second = Computation(holds: true, base: 10)
         // Half-aged: answered at once from the kept summary though the replacement is held at its gate.
-        #expect(try await cache.summary { try await second.compute() }.totalMacs == 1)
-        #expect(try await cache.summary { try await second.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
+        #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
         // The replacement started with those calls (it waits at the gate) ...
         #expect(await second.release())
         // ... and once the replacement is in, it is served; it was computed once for all those callers.
         var answer = 1
         for _ in 0..<400 where answer == 1 {
-            answer = try await cache.summary { try await second.compute() }.totalMacs
+            answer = try await cache.summary { try await second.compute() }.view.totalMacs
             if answer == 1 { try await Task.sleep(for: .milliseconds(5)) }
         }
         #expect(answer == 11)
@@ -105,9 +105,9 @@ struct ComplianceSummaryCacheTests {
     func expiredIsRecomputed() async throws {
         let cache = ComplianceSummaryCache(maxAge: .milliseconds(100))
         let computation = Computation(holds: false)
-        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
         try await Task.sleep(for: .milliseconds(150))
-        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 2)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)
         #expect(computation.runs.withLock { $0 } == 2)
     }
 
@@ -117,6 +117,6 @@ struct ComplianceSummaryCacheTests {
         let cache = ComplianceSummaryCache(maxAge: .seconds(60))
         await #expect(throws: Failed.self) { try await cache.summary { throw Failed() } }
         let computation = Computation(holds: false)
-        #expect(try await cache.summary { try await computation.compute() }.totalMacs == 1)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
     }
 }

@@ -52,6 +52,27 @@ public struct LibraryAPIService: Sendable {
         self.consoleSessions = ConsoleSession()
     }
 
+    /// The fleet-wide compliance summary, through ``summaryCache`` (API and console alike).
+    ///
+    /// Its queries read one snapshot (a repeatable-read, read-only transaction), so the counts agree with each
+    /// other, and without parallel workers: it is mostly computed in the background while requests are being
+    /// served, and on two cores a parallel aggregation over the fleet starved them.
+    func complianceSummary() async throws -> ComplianceSummaryCache.Entry {
+        let (pool, now) = (self.pool, self.now)
+        return try await summaryCache.summary {
+            try await pool.withConnection { connection in
+                try connection.withTransaction { connection in
+                    try connection.executeScript(
+                        """
+                        SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+                        SET LOCAL max_parallel_workers_per_gather = 0
+                        """)
+                    return try ComplianceQueries.summary(now: now(), on: connection)
+                }
+            }
+        }
+    }
+
     /// The catalog in effect, read on `connection`: the database's, or the fallback with the database's
     /// approval policy when `catalog_releases` is empty.
     func catalog(on connection: DatabaseConnection) throws -> CatalogInEffect {
@@ -73,7 +94,9 @@ public struct LibraryAPIService: Sendable {
     }
 
     /// Save warnings for `item` counted against every Mac that has reported its OS.
-    func warnings(for item: ManagedOSItem, previous: ManagedOSItem?, on connection: DatabaseConnection) throws
+    func warnings(
+        for item: ManagedOSItem, previous: ManagedOSItem?, on connection: DatabaseConnection
+    ) throws
         -> [ItemSaveWarning]
     {
         ItemValidator.warnings(

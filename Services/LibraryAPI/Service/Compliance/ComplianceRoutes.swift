@@ -18,11 +18,10 @@ struct ComplianceRoutes: Sendable {
     }
 
     @Sendable func summary(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let service = self.service
-        let summary = try await service.summaryCache.summary {
-            try await service.pool.withConnection { try ComplianceQueries.summary(now: service.now(), on: $0) }
-        }
-        return try JSONBody.response(summary)
+        let summary = try await service.complianceSummary()
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: summary.json))
     }
 
     static func filter(_ request: Request) throws -> ComplianceQueries.Filter {

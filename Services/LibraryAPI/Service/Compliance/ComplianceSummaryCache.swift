@@ -2,6 +2,7 @@
 // for all concurrent callers and ahead of time, so callers do not wait for it.
 
 import Foundation
+import NIOCore
 
 /// Keeps the last summary for `maxAge` and lets concurrent requests share one computation (single flight),
 /// so the summary costs one aggregation over the fleet per `maxAge / 2` at most, whatever the request rate.
@@ -11,20 +12,29 @@ import Foundation
 /// first, or after a quiet spell) waits for a computation. A summary's age counts from when its computation
 /// started, so a served summary never reflects the database more than `maxAge` ago.
 actor ComplianceSummaryCache {
+    /// A computed summary, and its JSON encoded once for every API caller.
+    struct Entry: Sendable {
+        let view: ComplianceSummaryView
+        let json: ByteBuffer
+
+        init(_ view: ComplianceSummaryView) throws {
+            self.view = view
+            json = ByteBuffer(bytes: try JSONBody.encoder.encode(view))
+        }
+    }
+
     /// How old a served summary may be; zero disables caching.
     let maxAge: Duration
-    private var cached: (value: ComplianceSummaryView, startedAt: ContinuousClock.Instant)?
-    private var inFlight: Task<ComplianceSummaryView, any Error>?
+    private var cached: (value: Entry, startedAt: ContinuousClock.Instant)?
+    private var inFlight: Task<Entry, any Error>?
 
     init(maxAge: Duration) { self.maxAge = maxAge }
 
     /// A summary no older than `maxAge`, computed by `compute` when needed.
     func summary(
         _ compute: @escaping @Sendable () async throws -> ComplianceSummaryView
-    ) async throws
-        -> ComplianceSummaryView
-    {
-        guard maxAge > .zero else { return try await compute() }
+    ) async throws -> Entry {
+        guard maxAge > .zero else { return try Entry(await compute()) }
         if let cached {
             let age = cached.startedAt.duration(to: .now)
             if age < maxAge {
@@ -40,13 +50,11 @@ actor ComplianceSummaryCache {
     /// Starts a computation that replaces the kept summary when it finishes.
     private func refresh(
         _ compute: @escaping @Sendable () async throws -> ComplianceSummaryView
-    )
-        -> Task<ComplianceSummaryView, any Error>
-    {
+    ) -> Task<Entry, any Error> {
         let startedAt = ContinuousClock.now
         return Task {
             do {
-                let value = try await compute()
+                let value = try Entry(await compute())
                 self.finish(with: (value, startedAt))
                 return value
             } catch {
@@ -56,7 +64,7 @@ actor ComplianceSummaryCache {
         }
     }
 
-    private func finish(with result: (value: ComplianceSummaryView, startedAt: ContinuousClock.Instant)?) {
+    private func finish(with result: (value: Entry, startedAt: ContinuousClock.Instant)?) {
         if let result { cached = result }
         inFlight = nil
     }

@@ -14,9 +14,7 @@ extension ConsoleRoutes {
 
     @Sendable func complianceOverview(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let service = self.service
-        let summary = try await service.summaryCache.summary {
-            try await service.pool.withConnection { try ComplianceQueries.summary(now: service.now(), on: $0) }
-        }
+        let summary = try await service.complianceSummary().view
         func counts(_ counts: ComplianceCounts) -> [[String: Any]] {
             ConsoleFormat.states.map { ["state": $0.rawValue, "count": counts.counts[$0] ?? 0] as [String: Any] }
         }
@@ -50,7 +48,9 @@ extension ConsoleRoutes {
         let name = try await service.pool.withConnection { connection in
             try ItemStore.fetch(id, on: connection).map { "\($0.document.label) (macOS \($0.document.major))" }
         }
-        guard let name else { throw ConsoleProblem(status: .notFound, message: "No library item with id \(id.postgresText).") }
+        guard let name else {
+            throw ConsoleProblem(status: .notFound, message: "No library item with id \(id.postgresText).")
+        }
         return try await compliancePage(
             request, title: name, scope: ComplianceQueries.Filter(itemID: id), query: "item=\(id.postgresText)",
             path: "/console/compliance/items/\(id.postgresText)")
@@ -59,7 +59,9 @@ extension ConsoleRoutes {
     @Sendable func blueprintCompliance(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let id = try itemID(context)
         let name = try await service.pool.withConnection { try BlueprintStore.fetch(id, on: $0)?.name }
-        guard let name else { throw ConsoleProblem(status: .notFound, message: "No blueprint with id \(id.postgresText).") }
+        guard let name else {
+            throw ConsoleProblem(status: .notFound, message: "No blueprint with id \(id.postgresText).")
+        }
         return try await compliancePage(
             request, title: "Blueprint \(name)", scope: ComplianceQueries.Filter(blueprintID: id),
             query: "blueprint=\(id.postgresText)", path: "/console/compliance/blueprints/\(id.postgresText)")
@@ -90,7 +92,8 @@ extension ConsoleRoutes {
         let stateChart = SVGBarChart(data: ComplianceCharts.byState(all))
         let versionChart = SVGBarChart(data: ComplianceCharts.byVersion(all))
         let timeline = SVGBarChart(
-            data: ComplianceCharts.timeline(all, now: service.now()), orientation: .vertical, width: 900, plotHeight: 120,
+            data: ComplianceCharts.timeline(all, now: service.now()), orientation: .vertical, width: 900,
+            plotHeight: 120,
             labelEvery: 5)
         var csvQuery = query
         if let stateText { csvQuery += "&state=" + Self.encode(stateText) }
@@ -129,7 +132,8 @@ extension ConsoleRoutes {
     }
 
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? ""
     }
 
     /// The rows as `GET /v1/compliance/macs.csv` exports them (same filters, same CSV).
@@ -186,7 +190,8 @@ extension ConsoleRoutes {
             "statusJSON": json(status.statusItems),
             "history": status.recentHistory.map { entry in
                 [
-                    "receivedAt": ConsoleFormat.instant(entry.receivedAt), "full": entry.fullReport ? "full" : "incremental",
+                    "receivedAt": ConsoleFormat.instant(entry.receivedAt),
+                    "full": entry.fullReport ? "full" : "incremental",
                     "applied": entry.applied ? "applied" : "too late", "relevant": entry.relevant ? "yes" : "no",
                     "items": json(entry.items),
                 ] as [String: Any]
