@@ -5,9 +5,10 @@ import Foundation
 import NIOCore
 
 /// Keeps the last summary for `maxAge` and lets concurrent requests share one computation (single flight),
-/// so the summary costs one aggregation over the fleet per `maxAge / 2` at most, whatever the request rate.
+/// so the summary costs at most one aggregation over the fleet per `maxAge / 5` plus its own duration,
+/// whatever the request rate.
 ///
-/// Once the kept summary is half `maxAge` old, the next request starts its replacement in the background
+/// Once the kept summary is a fifth of `maxAge` old, the next request starts its replacement in the background
 /// and is still answered from the kept one; only a request arriving when nothing young enough is kept (the
 /// first, or after a quiet spell) waits for a computation. A summary's age counts from when its computation
 /// started, so a served summary never reflects the database more than `maxAge` ago.
@@ -38,7 +39,9 @@ actor ComplianceSummaryCache {
         if let cached {
             let age = cached.startedAt.duration(to: .now)
             if age < maxAge {
-                if age >= maxAge / 2, inFlight == nil { inFlight = refresh(compute) }
+                // From a fifth of its age: under full load on two cores a computation took up to 2.5 s, which
+                // from half of 5 s let the kept summary expire and every caller wait.
+                if age >= maxAge / 5, inFlight == nil { inFlight = refresh(compute) }
                 return cached.value
             }
         }
