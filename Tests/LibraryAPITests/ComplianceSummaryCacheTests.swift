@@ -75,23 +75,32 @@ struct ComplianceSummaryCacheTests {
         #expect(computation.runs.withLock { $0 } == 1)
     }
 
+    /// Real time plus an offset the test moves (no sleeping, whatever the machine's load).
+    final class MovableClock: Sendable {
+        let offset = Mutex(Duration.zero)
+        func now() -> ContinuousClock.Instant { ContinuousClock.now + offset.withLock { $0 } }
+        func advance(by duration: Duration) { offset.withLock { $0 += duration } }
+    }
+
     @Test("past a fifth of its age the kept summary is still served while its replacement is computed")
     func refreshesAheadWithoutWaiting() async throws {
-        let cache = ComplianceSummaryCache(maxAge: .seconds(5))
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
         let first = Computation(holds: false)
         #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
         // Young: served as kept, nothing computed.
         #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
         #expect(first.runs.withLock { $0 } == 1)
 
-        try await Task.sleep(for: .milliseconds(1_100))
+        clock.advance(by: .seconds(13))
         let second = Computation(holds: true, base: 10)
-        // Past a fifth of its age: answered at once from the kept summary though the replacement is held at its gate.
+        // Past a fifth of its age: answered at once from the kept summary though the replacement is held at its
+        // gate.
         #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
         #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
         // The replacement started with those calls (it waits at the gate) ...
         #expect(await second.release())
-        // ... and once the replacement is in, it is served; it was computed once for all those callers.
+        // ... and once it is in, it is served; it was computed once for all those callers.
         var answer = 1
         for _ in 0..<400 where answer == 1 {
             answer = try await cache.summary { try await second.compute() }.view.totalMacs
@@ -103,10 +112,11 @@ struct ComplianceSummaryCacheTests {
 
     @Test("a summary older than the maximum age is never served: the caller waits for a new one")
     func expiredIsRecomputed() async throws {
-        let cache = ComplianceSummaryCache(maxAge: .milliseconds(100))
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
         let computation = Computation(holds: false)
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
-        try await Task.sleep(for: .milliseconds(150))
+        clock.advance(by: .seconds(61))
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)
         #expect(computation.runs.withLock { $0 } == 2)
     }

@@ -28,8 +28,13 @@ actor ComplianceSummaryCache {
     let maxAge: Duration
     private var cached: (value: Entry, startedAt: ContinuousClock.Instant)?
     private var inFlight: Task<Entry, any Error>?
+    /// The current instant (tests move it).
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(maxAge: Duration) { self.maxAge = maxAge }
+    init(maxAge: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.maxAge = maxAge
+        self.now = now
+    }
 
     /// A summary no older than `maxAge`, computed by `compute` when needed.
     func summary(
@@ -37,7 +42,7 @@ actor ComplianceSummaryCache {
     ) async throws -> Entry {
         guard maxAge > .zero else { return try Entry(await compute()) }
         if let cached {
-            let age = cached.startedAt.duration(to: .now)
+            let age = cached.startedAt.duration(to: now())
             if age < maxAge {
                 // From a fifth of its age: under full load on two cores a computation took up to 2.5 s, which
                 // from half of 5 s let the kept summary expire and every caller wait.
@@ -54,7 +59,7 @@ actor ComplianceSummaryCache {
     private func refresh(
         _ compute: @escaping @Sendable () async throws -> ComplianceSummaryView
     ) -> Task<Entry, any Error> {
-        let startedAt = ContinuousClock.now
+        let startedAt = now()
         return Task {
             do {
                 let value = try Entry(await compute())
