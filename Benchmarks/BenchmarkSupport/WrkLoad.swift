@@ -95,25 +95,11 @@ public enum WrkLoad {
     /// A Lua `request` function: `GET` of one of `paths` at random with the same `headers` on every request;
     /// each wrk thread draws its own sequence.
     public static func randomPathScript(paths: [String], headers: [String: String] = [:]) -> String {
-        let table = paths.map { "[==[\($0)]==]" }.joined(separator: ",\n")
         let headerTable = headers.sorted { $0.key < $1.key }.map { #"["\#($0.key)"] = [==[\#($0.value)]==]"# }
             .joined(separator: ", ")
-        return """
-            local paths = {
-            \(table)
-            }
-            local counter = 0
-            function setup(thread)
-                counter = counter + 1
-                thread:set("seed", counter)
-            end
-            function init(args)
-                math.randomseed(os.time() * 100 + seed)
-            end
-            function request()
-                return wrk.format("GET", paths[math.random(1, #paths)], { \(headerTable) }, nil)
-            end
-            """
+        return seededRandomScript(
+            tableName: "paths", entries: paths,
+            request: #"return wrk.format("GET", paths[math.random(1, #paths)], { \#(headerTable) }, nil)"#)
     }
 
     /// A Lua `request` function: `method path` with `header: <prefix><random number below count>` and, when
@@ -121,11 +107,22 @@ public enum WrkLoad {
     public static func requestScript(
         method: String, path: String, header: String, prefix: String, count: Int, bodies: [String]
     ) -> String {
-        let table = bodies.map { "[==[\($0)]==]" }.joined(separator: ",\n")
         let body = bodies.isEmpty ? "nil" : "bodies[math.random(1, #bodies)]"
         let contentType = bodies.isEmpty ? "" : #", ["Content-Type"] = "application/json""#
+        return seededRandomScript(
+            tableName: "bodies", entries: bodies,
+            request: """
+                local headers = { ["\(header)"] = "\(prefix)" .. math.random(0, \(count - 1))\(contentType) }
+                    return wrk.format("\(method)", "\(path)", headers, \(body))
+                """)
+    }
+
+    /// The Lua both random scripts share: a table `tableName` of `entries` (long-bracket strings), a random seed
+    /// per wrk thread, and `request()` running `request`.
+    private static func seededRandomScript(tableName: String, entries: [String], request: String) -> String {
+        let table = entries.map { "[==[\($0)]==]" }.joined(separator: ",\n")
         return """
-            local bodies = {
+            local \(tableName) = {
             \(table)
             }
             local counter = 0
@@ -137,8 +134,7 @@ public enum WrkLoad {
                 math.randomseed(os.time() * 100 + seed)
             end
             function request()
-                local headers = { ["\(header)"] = "\(prefix)" .. math.random(0, \(count - 1))\(contentType) }
-                return wrk.format("\(method)", "\(path)", headers, \(body))
+                \(request)
             end
             """
     }
