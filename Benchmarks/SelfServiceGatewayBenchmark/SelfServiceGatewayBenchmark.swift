@@ -69,7 +69,7 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
                 """
                 INSERT INTO mac_plans (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,
                                        os_deadline, os_deadline_local, days_remaining, is_legacy, evaluated_at)
-                SELECT id, $1::jsonb, 'bench', 'pending', '15.7.2', '24G325',
+                SELECT id, $1::json, 'bench', 'pending', '15.7.2', '24G325',
                        now() + (random() * interval '14 days'), '2026-12-01T09:00:00', 7, false, now()
                 FROM devices
                 """, [PostgresJSON(text: planJSON)])

@@ -29,3 +29,11 @@ public struct BusEventDraft: Sendable, Hashable {
         self.payload = payload
     }
 }
+
+extension BusEventDraft {
+    /// The `command` event of a batch that queued commands for `count` Macs (see `BusTopic.command`).
+    public static func outboxQueued(count: Int) -> BusEventDraft {
+        BusEventDraft(
+            topic: BusTopic.command, entity: "outbox", payload: PostgresJSON(text: "{\"commands\": \(count)}"))
+    }
+}

@@ -14,6 +14,8 @@ public enum BusTopic {
     public static let selfService = "selfservice"
     /// A Mac's plan or declaration set changed (entity: device id; payload `{"declarationsToken": …}`).
     public static let plan = "plan"
-    /// A command entered the outbox (entity: device id).
+    /// Commands entered the outbox: entity the device id when one Mac's did, or `outbox` (payload
+    /// `{"commands": n}`) when a batch queued commands for many Macs. The deliverer only needs the wake-up:
+    /// it reads the outbox itself.
     public static let command = "command"
 }

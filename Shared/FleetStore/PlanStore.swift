@@ -148,7 +148,7 @@ public enum PlanStore {
             INSERT INTO mac_plans AS p (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,
                                         os_deadline, os_deadline_local, bsi_target_build, bsi_deadline,
                                         days_remaining, is_legacy, next_evaluation_at, evaluated_at, item_ids)
-            SELECT u.device_id, u.plan::jsonb, u.digest, u.compliance, u.os_version, u.os_build, u.os_deadline,
+            SELECT u.device_id, u.plan::json, u.digest, u.compliance, u.os_version, u.os_build, u.os_deadline,
                    u.os_local, u.bsi_build, u.bsi_deadline, u.days, u.legacy, u.next, u.evaluated, u.items::uuid[]
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
                         $8::text[], $9::text[], $10::timestamptz[], $11::integer[], $12::boolean[],

@@ -35,7 +35,10 @@ struct ParameterRoundTripTests {
         #expect(try roundTrip(leapDay, as: "date", on: connection) == leapDay)
         let bytes = Data([0, 1, 2, 0xfe, 0xff])
         #expect(try roundTrip(bytes, as: "bytea", on: connection) == bytes)
-        let list = ["a", "b c", "quote \" and \\ backslash", "", "{brace}", "NULL"]
+        let list = [
+            "a", "b c", "quote \" and \\ backslash", "", "{brace}", "NULL", "\"\\\"", "é, 日本 🍎 \"x\"",
+            String(repeating: #"{"k": "v\\", "n": [1, 2]} "#, count: 50),
+        ]
         #expect(try roundTrip(list, as: "text[]", on: connection) == list)
         let withNulls: [String?] = ["x", nil, "", "NULL"]
         #expect(try roundTrip(withNulls, as: "text[]", on: connection) == withNulls)

@@ -53,8 +53,14 @@ struct DeviceRoutesTests {
             let filtered = try await api.read("/v1/devices?blueprint=\(blueprint)").json["items"].array
             #expect(filtered.map { $0["id"].string } == [first])
 
+            // Queued for evaluation (as the scheduler's intake queues it): deleting the Mac removes that too,
+            // since the queue has no foreign key to cascade it (migration 0017).
+            _ = try api.database.query(
+                "INSERT INTO evaluation_queue (device_id, reason) VALUES ($1::uuid, 'device')", [first])
             #expect(try await api.write(.delete, "/v1/devices/\(first)").status == .noContent)
             #expect(try await api.read("/v1/devices/\(first)").status == .notFound)
+            #expect(
+                try api.count("SELECT count(*) AS n FROM evaluation_queue WHERE device_id = $1::uuid", [first]) == 0)
         }
     }
 

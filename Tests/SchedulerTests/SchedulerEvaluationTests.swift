@@ -157,12 +157,28 @@ struct SchedulerEvaluationTests {
                 macs.append(mac)
             }
             try await harness.cycle()
+            let commandEventsBefore = try harness.eventCount("command")
+            // A Mac deleted after it was queued (the queue has no foreign key): taken with its batch and dropped.
+            let vanished = UUID()
+            _ = try harness.database.query(
+                "INSERT INTO evaluation_queue (device_id, reason) VALUES ($1::uuid, 'device')", [vanished])
             try harness.item(SchedulerFixtures.automaticItem(major: 15, timeframe: .oneWeek), blueprints: [blueprint])
             let report = try await harness.cycle()
-            #expect(report.evaluation.evaluated == 30)
+            #expect(report.evaluation.evaluated == 31)
             #expect(report.evaluation.plansChanged == 30)
             for mac in macs { #expect(try harness.plan(mac)?.compliance.status == .pending) }
+            #expect(try harness.plan(vanished) == nil)
             #expect(try harness.count("evaluation_queue") == 0)
+            // Every Mac's set changed, so every Mac has a queued command, announced by one `command` event per
+            // batch of 7 (the deliverer reads the outbox itself) rather than one per Mac.
+            #expect(
+                try harness.count("command_outbox", "request_type = 'DeclarativeManagement' AND state = 'queued'") == 30)
+            let wakeUps = try harness.database.query(
+                "SELECT entity, (payload->>'commands')::int AS n FROM bus_events WHERE topic = 'command' ORDER BY id"
+            ).rows.dropFirst(commandEventsBefore)
+            #expect(wakeUps.count == 5)
+            #expect(try wakeUps.map { try $0.decode("entity", as: String.self) } == Array(repeating: "outbox", count: 5))
+            #expect(try wakeUps.map { try $0.decode("n", as: Int.self) }.reduce(0, +) == 30)
         } catch {
             await harness.close()
             throw error

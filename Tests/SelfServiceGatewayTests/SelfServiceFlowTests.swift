@@ -216,7 +216,9 @@ struct SelfServiceFlowTests {
             #expect(immediate.request[string: "state"] == "declared")
 
             async let stream = client.execute(uri: "/v1/me/requests/\(id)/events", method: .get, headers: mac.bearer)
-            try await Task.sleep(for: .seconds(1))
+            // The stream opens with the state it finds, so it must be open before the Mac moves on: 1 s was not
+            // always enough with 140 tests running at once (it opened on `downloading`).
+            try await Task.sleep(for: .seconds(3))
             try harness.report(mac, ["softwareupdate.install-state": .string("downloading")])
             try await harness.deliverEvents()
             try await Task.sleep(for: .seconds(1))

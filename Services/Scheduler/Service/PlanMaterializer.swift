@@ -15,7 +15,7 @@ import Metrics
 public struct PlanMaterializer: Sendable {
     /// What one drain did.
     public struct Report: Sendable, Equatable {
-        /// Macs evaluated.
+        /// Queued Macs taken and evaluated (a Mac deleted after it was queued is taken and dropped).
         public var evaluated = 0
         /// Macs whose plan changed (rows written, plan events published).
         public var plansChanged = 0
@@ -75,16 +75,19 @@ public struct PlanMaterializer: Sendable {
         if report.evaluated > 0 {
             Counter(label: "scheduler_evaluations_total").increment(by: report.evaluated)
             Counter(label: "scheduler_plans_changed_total").increment(by: report.plansChanged)
-            logger.debug("evaluation drained", metadata: [
-                "evaluated": "\(report.evaluated)", "plans.changed": "\(report.plansChanged)",
-                "declarations.changed": "\(report.declarationSetsChanged)",
-            ])
+            logger.debug(
+                "evaluation drained",
+                metadata: [
+                    "evaluated": "\(report.evaluated)", "plans.changed": "\(report.plansChanged)",
+                    "declarations.changed": "\(report.declarationSetsChanged)",
+                ])
         }
         return report
     }
 
     /// Evaluates one batch of queued Macs inside the caller's transaction.
-    func evaluateBatch(configuration: FleetConfiguration, now: Date, on connection: DatabaseConnection) throws -> Report {
+    func evaluateBatch(configuration: FleetConfiguration, now: Date, on connection: DatabaseConnection) throws -> Report
+    {
         let ids: [UUID] = try connection.query(
             """
             SELECT device_id FROM evaluation_queue ORDER BY enqueued_at, device_id LIMIT $1
@@ -104,10 +107,14 @@ public struct PlanMaterializer: Sendable {
             reached[mac.deviceID] = itemIDs
         }
         // Overdue Macs keep the "now" they were first declared with (no churn while they stay overdue).
-        let overdue = plans.values.filter { $0.osEnforcement?.obligation.isOverdue == true
-            || $0.bsiEnforcement?.obligation.isOverdue == true }.map(\.macID)
+        let overdue = plans.values.filter {
+            $0.osEnforcement?.obligation.isOverdue == true
+                || $0.bsiEnforcement?.obligation.isOverdue == true
+        }.map(\.macID)
         if !overdue.isEmpty {
-            // Only the two declared enforcements are read back (decoding whole plans cost a tenth of a batch).
+            // Only the two declared enforcements are read back (decoding whole plans cost a tenth of a batch),
+            // and each distinct one is decoded once: Macs in the same situation were declared the same.
+            var decoded: [String: DeclaredEnforcement?] = [:]
             for row in try connection.query(
                 """
                 SELECT device_id, (plan->'osEnforcement')::text AS os, (plan->'bsiEnforcement')::text AS bsi
@@ -117,7 +124,10 @@ public struct PlanMaterializer: Sendable {
                 let id: UUID = try row.decode("device_id")
                 func enforcement(_ column: String) throws -> DeclaredEnforcement? {
                     guard let text: String = try row.decodeIfPresent(column), text != "null" else { return nil }
-                    return try? PostgresJSON(text: text).decode(DeclaredEnforcement.self)
+                    if let known = decoded[text] { return known }
+                    let enforcement = try? PostgresJSON(text: text).decode(DeclaredEnforcement.self)
+                    decoded[text] = enforcement
+                    return enforcement
                 }
                 plans[id] = plans[id]?.keepingDeclaredDeadlines(os: try enforcement("os"), bsi: try enforcement("bsi"))
             }
@@ -132,7 +142,9 @@ public struct PlanMaterializer: Sendable {
         let declarationCache = DeclarationCache()
         // Macs of one model and OS report the same capabilities document: parse each distinct one once.
         var capabilities: [String: ClientCapabilities?] = [:]
-        for json in Set(macs.compactMap(\.clientCapabilitiesJSON)) { capabilities[json] = ClientCapabilities(json: json) }
+        for json in Set(macs.compactMap(\.clientCapabilitiesJSON)) {
+            capabilities[json] = ClientCapabilities(json: json)
+        }
         let replacements = macs.map { mac in
             DeclarationSetStore.Replacement(
                 deviceID: mac.deviceID, enrollmentID: mac.enrollmentID,
@@ -159,19 +171,21 @@ public struct PlanMaterializer: Sendable {
 
         // Publish last: the bus order lock is then held only until this commit.
         let tokens = Dictionary(uniqueKeysWithValues: replacements.map { ($0.deviceID, $0.set.declarationsToken) })
+        // Macs with equal sets and compliance get equal payloads: encode each distinct one once.
+        var payloads: [[String]: PostgresJSON] = [:]
         var planEvents: [BusEventDraft] = []
         for id in Set(changed).union(changedSets).sorted() {
-            planEvents.append(
-                BusEventDraft(
-                    topic: BusTopic.plan, entity: id.postgresText,
-                    payload: try PostgresJSON(encoding: [
-                        "compliance": plans[id]?.compliance.status.rawValue ?? ComplianceStatus.unknown.rawValue,
-                        "declarationsToken": tokens[id] ?? "",
-                    ])))
+            let content = [
+                plans[id]?.compliance.status.rawValue ?? ComplianceStatus.unknown.rawValue, tokens[id] ?? "",
+            ]
+            let payload =
+                try payloads[content]
+                ?? PostgresJSON(encoding: ["compliance": content[0], "declarationsToken": content[1]])
+            payloads[content] = payload
+            planEvents.append(BusEventDraft(topic: BusTopic.plan, entity: id.postgresText, payload: payload))
         }
-        let commandEvents = Set(commandDevices).sorted().map {
-            BusEventDraft(topic: BusTopic.command, entity: $0.postgresText)
-        }
+        // The deliverer reads the outbox itself, so one `command` event wakes it for the whole batch.
+        let commandEvents = commandDevices.isEmpty ? [] : [BusEventDraft.outboxQueued(count: Set(commandDevices).count)]
         try BusPublisher.publish(planEvents + commandEvents, on: connection)
         return report
     }

@@ -60,13 +60,12 @@ public final class DatabaseConnection: @unchecked Sendable {
                 texts.append(nil)
                 continue
             }
-            let text = parameter.postgresText
-            if text.utf8.contains(0) {
+            guard let copy = Self.cString(parameter.postgresText) else {
                 throw DatabaseError(
                     code: .nulCharacter, message: "parameter \(texts.count + 1) contains a NUL character",
                     query: sql)
             }
-            texts.append(strdup(text))
+            texts.append(copy)
         }
         let statement = try preparedStatementName(for: sql, parameterCount: parameters.count)
         let result = texts.withUnsafeBufferPointer { buffer -> OpaquePointer? in
@@ -79,6 +78,20 @@ public final class DatabaseConnection: @unchecked Sendable {
             }
         }
         return try consume(result, sql: sql)
+    }
+
+    /// A `malloc`ed, NUL-terminated copy of `text` for libpq, or nil when the text itself holds a NUL
+    /// (PostgreSQL text cannot). One `memchr` and one `memcpy` over the contiguous UTF-8: batch writes pass
+    /// megabytes of parameters, and checking them a byte at a time was a visible share of a batch.
+    private static func cString(_ text: String) -> UnsafeMutablePointer<CChar>? {
+        var text = text
+        return text.withUTF8 { bytes -> UnsafeMutablePointer<CChar>? in
+            if let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil { return nil }
+            guard let copy = malloc(bytes.count + 1) else { fatalError("out of memory") }
+            if let base = bytes.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
+            copy.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+            return copy.assumingMemoryBound(to: CChar.self)
+        }
     }
 
     /// The name of this connection's prepared statement for `sql`, preparing it on first use

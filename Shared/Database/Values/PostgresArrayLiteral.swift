@@ -4,62 +4,101 @@
 enum PostgresArrayLiteral {
     /// `{"a","b \"c\"",NULL}`: every element quoted, `"` and `\` escaped, nil as NULL.
     static func encode(_ elements: [String?]) -> String {
-        // Byte-wise: `"` and `\` never occur inside a multi-byte UTF-8 sequence, and walking Characters
-        // (grapheme breaking) cost more than the rest of a batch write for kilobyte-long JSON elements.
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
-        for (index, element) in elements.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            guard let element else {
-                bytes.append(contentsOf: "NULL".utf8)
+        // Byte-wise over each element's contiguous UTF-8: `"` and `\` never occur inside a multi-byte
+        // sequence. The length is counted first, then runs between escapes are copied whole (a batch write
+        // sends thousands of kilobyte-long JSON elements; walking Characters or single bytes cost more than
+        // the rest of the write).
+        var elements = elements
+        var length = 2 + max(elements.count - 1, 0)
+        for index in elements.indices {
+            guard elements[index] != nil else {
+                length += 4
                 continue
             }
-            bytes.append(UInt8(ascii: "\""))
-            for byte in element.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-                bytes.append(byte)
-            }
-            bytes.append(UInt8(ascii: "\""))
+            length += elements[index]!.withUTF8 { $0.count + 2 + escapes(in: $0) }
         }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: length) { output in
+            var position = 0
+            func write(_ byte: UInt8) {
+                output[position] = byte
+                position += 1
+            }
+            func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                (output.baseAddress! + position).update(from: base, count: bytes.count)
+                position += bytes.count
+            }
+            write(UInt8(ascii: "{"))
+            for index in elements.indices {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                guard elements[index] != nil else {
+                    "NULL".utf8.forEach { write($0) }
+                    continue
+                }
+                write(UInt8(ascii: "\""))
+                elements[index]!.withUTF8 { element in
+                    var runStart = 0
+                    for offset in 0..<element.count where element[offset] == quote || element[offset] == backslash {
+                        write(UnsafeBufferPointer(rebasing: element[runStart..<offset]))
+                        write(backslash)
+                        runStart = offset
+                    }
+                    write(UnsafeBufferPointer(rebasing: element[runStart...]))
+                }
+                write(UInt8(ascii: "\""))
+            }
+            write(UInt8(ascii: "}"))
+            return position
+        }
+    }
+
+    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+
+    /// How many bytes of `bytes` need a backslash before them.
+    private static func escapes(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte == quote || byte == backslash { count += 1 }
+        return count
     }
 
     /// Parses what the server writes for a one-dimensional array: `{a,"b c",NULL}`.
     /// Returns nil for malformed or multi-dimensional input.
     static func parse(_ text: String) -> [String?]? {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.first == "{", scalars.last == "}" else { return nil }
-        if scalars.count == 2 { return [] }
-        var elements: [String?] = []
-        var index = 1
-        while index < scalars.count - 1 {
-            var value = String.UnicodeScalarView()
-            if scalars[index] == "\"" {
-                index += 1
-                while index < scalars.count - 1 && scalars[index] != "\"" {
-                    if scalars[index] == "\\" { index += 1 }
-                    guard index < scalars.count - 1 else { return nil }
-                    value.append(scalars[index])
+        // Byte-wise: the delimiters are ASCII and never occur inside a multi-byte UTF-8 sequence.
+        var text = text
+        return text.withUTF8 { bytes -> [String?]? in
+            let end = bytes.count - 1
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[end] == UInt8(ascii: "}") else { return nil }
+            if bytes.count == 2 { return [] }
+            var elements: [String?] = []
+            var index = 1
+            var value: [UInt8] = []
+            while index < end {
+                value.removeAll(keepingCapacity: true)
+                if bytes[index] == quote {
+                    index += 1
+                    while index < end && bytes[index] != quote {
+                        if bytes[index] == backslash { index += 1 }
+                        guard index < end else { return nil }
+                        value.append(bytes[index])
+                        index += 1
+                    }
+                    guard index < end else { return nil }
+                    index += 1  // closing quote
+                    elements.append(String(decoding: value, as: UTF8.self))
+                } else {
+                    if bytes[index] == UInt8(ascii: "{") { return nil }
+                    let start = index
+                    while index < end && bytes[index] != UInt8(ascii: ",") { index += 1 }
+                    let element = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    elements.append(element == "NULL" ? nil : element)
+                }
+                if index < end {
+                    guard bytes[index] == UInt8(ascii: ",") else { return nil }
                     index += 1
                 }
-                guard index < scalars.count - 1 else { return nil }
-                index += 1  // closing quote
-                elements.append(String(value))
-            } else {
-                if scalars[index] == "{" { return nil }
-                while index < scalars.count - 1 && scalars[index] != "," {
-                    value.append(scalars[index])
-                    index += 1
-                }
-                let element = String(value)
-                elements.append(element == "NULL" ? nil : element)
             }
-            if index < scalars.count - 1 {
-                guard scalars[index] == "," else { return nil }
-                index += 1
-            }
+            return elements
         }
-        return elements
     }
 }

@@ -111,8 +111,9 @@ enum DeviceStore {
             ])
     }
 
-    /// Deletes a Mac.
+    /// Deletes a Mac, and its place in the evaluation queue (which has no foreign key, migration 0017).
     static func delete(_ id: UUID, on connection: DatabaseConnection) throws {
+        try connection.execute("DELETE FROM evaluation_queue WHERE device_id = $1::uuid", [id])
         try connection.execute("DELETE FROM devices WHERE id = $1::uuid", [id])
     }
 
