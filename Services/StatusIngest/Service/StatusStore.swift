@@ -69,37 +69,25 @@ public struct StatusStore: Sendable {
         ).rows {
             previousDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
         }
-        let folded = devices.map { changes[$0]! }
+        // Macs with a state row are updated, the others inserted: an upsert computes the generated columns
+        // (the relevant digest, the declaration tokens) for the proposed row and again for the update, and
+        // they were the largest part of PostgreSQL's time per report. The rows were locked above, so the
+        // update sees exactly them; the insert keeps its conflict clause for a row another replica inserts
+        // meanwhile.
         var appliedDigest: [UUID: String] = [:]
-        for row in try connection.query(
-            """
-            INSERT INTO device_status AS s (device_id, status_items, report_errors, parse_errors,
-                                            last_received_at, last_sequence, last_full_report_at, updated_at)
-            SELECT u.device_id, u.items::jsonb, u.errors::jsonb, u.problems::jsonb, u.received_at, u.sequence,
-                   CASE WHEN u.is_full THEN u.received_at END, clock_timestamp()
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
-                        $7::boolean[]) AS u(device_id, items, errors, problems, received_at, sequence, is_full)
-            ORDER BY u.device_id
-            ON CONFLICT (device_id) DO UPDATE SET
-                status_items = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL THEN EXCLUDED.status_items
-                                    ELSE s.status_items || EXCLUDED.status_items END,
-                report_errors = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL
-                                          OR EXCLUDED.report_errors IS NOT NULL
-                                     THEN EXCLUDED.report_errors ELSE s.report_errors END,
-                parse_errors = EXCLUDED.parse_errors,
-                last_received_at = EXCLUDED.last_received_at,
-                last_sequence = EXCLUDED.last_sequence,
-                last_full_report_at = coalesce(EXCLUDED.last_full_report_at, s.last_full_report_at),
-                updated_at = EXCLUDED.updated_at
-            WHERE (s.last_received_at, s.last_sequence) < (EXCLUDED.last_received_at, EXCLUDED.last_sequence)
-            RETURNING s.device_id, s.relevant_digest
-            """,
-            [
-                devices, folded.map { $0.itemsText }, folded.map { $0.errorsText }, folded.map { $0.problemsText },
-                folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
-            ]
-        ).rows {
-            appliedDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
+        let existing = devices.filter { previousDigest[$0] != nil }
+        let new = devices.filter { previousDigest[$0] == nil }
+        for (group, statement) in [(existing, Self.updateStates), (new, Self.insertStates)] where !group.isEmpty {
+            let folded = group.map { changes[$0]! }
+            for row in try connection.query(
+                statement,
+                [
+                    group, folded.map { $0.itemsText }, folded.map { $0.errorsText }, folded.map { $0.problemsText },
+                    folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
+                ]
+            ).rows {
+                appliedDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
+            }
         }
         let relevantDevices = Set(
             appliedDigest.filter { deviceID, digest in previousDigest[deviceID] != digest }.keys)
@@ -178,4 +166,52 @@ public struct StatusStore: Sendable {
         try BusPublisher.publish(events, on: connection)
         return outcomes
     }
+}
+
+extension StatusStore {
+    /// The batch's rows as `u`: `$1` device ids, `$2` items, `$3` errors, `$4` parse problems (JSON text),
+    /// `$5` receipt instants, `$6` sequence numbers, `$7` whether each is a full report.
+    private static let batchRows = """
+        unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::boolean[])
+            AS u(device_id, items, errors, problems, received_at, sequence, is_full)
+        """
+
+    /// Moves existing states forward (a full report replaces the items, an incremental one merges into them);
+    /// a report older than the state is not applied. Returns the applied rows' digests.
+    static let updateStates = """
+        UPDATE device_status AS s SET
+            status_items = CASE WHEN u.is_full THEN u.items::jsonb ELSE s.status_items || u.items::jsonb END,
+            report_errors = CASE WHEN u.is_full OR u.errors IS NOT NULL THEN u.errors::jsonb ELSE s.report_errors END,
+            parse_errors = u.problems::jsonb,
+            last_received_at = u.received_at,
+            last_sequence = u.sequence,
+            last_full_report_at = CASE WHEN u.is_full THEN u.received_at ELSE s.last_full_report_at END,
+            updated_at = clock_timestamp()
+        FROM \(batchRows)
+        WHERE s.device_id = u.device_id AND (s.last_received_at, s.last_sequence) < (u.received_at, u.sequence)
+        RETURNING s.device_id, s.relevant_digest
+        """
+
+    /// A Mac's first state; the same rules as `updateStates` when another replica inserted it meanwhile.
+    static let insertStates = """
+        INSERT INTO device_status AS s (device_id, status_items, report_errors, parse_errors,
+                                        last_received_at, last_sequence, last_full_report_at, updated_at)
+        SELECT u.device_id, u.items::jsonb, u.errors::jsonb, u.problems::jsonb, u.received_at, u.sequence,
+               CASE WHEN u.is_full THEN u.received_at END, clock_timestamp()
+        FROM \(batchRows)
+        ORDER BY u.device_id
+        ON CONFLICT (device_id) DO UPDATE SET
+            status_items = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL THEN EXCLUDED.status_items
+                                ELSE s.status_items || EXCLUDED.status_items END,
+            report_errors = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL
+                                      OR EXCLUDED.report_errors IS NOT NULL
+                                 THEN EXCLUDED.report_errors ELSE s.report_errors END,
+            parse_errors = EXCLUDED.parse_errors,
+            last_received_at = EXCLUDED.last_received_at,
+            last_sequence = EXCLUDED.last_sequence,
+            last_full_report_at = coalesce(EXCLUDED.last_full_report_at, s.last_full_report_at),
+            updated_at = EXCLUDED.updated_at
+        WHERE (s.last_received_at, s.last_sequence) < (EXCLUDED.last_received_at, EXCLUDED.last_sequence)
+        RETURNING s.device_id, s.relevant_digest
+        """
 }
