@@ -29,37 +29,9 @@ public struct MDMCommand: Sendable, Hashable {
     /// The same command under another `CommandUUID`, the plist's only per-command value, without serialising
     /// it again (a fleet-wide change queues thousands of commands with equal content).
     public func reissued(as commandUUID: UUID) -> MDMCommand {
-        // A `memchr`/`memcmp` search over the contiguous UTF-8: Foundation's `replacingOccurrences` and the generic
-        // `firstRange(of:)` were a fifth of the scheduler's own time, and this runs once per Mac.
-        var template = plist
-        let old = self.commandUUID.uuidString, new = commandUUID.uuidString
-        let plist = template.withUTF8 { bytes -> String in
-            guard let offset = Self.offset(of: old, in: bytes) else { return String(decoding: bytes, as: UTF8.self) }
-            let suffix = UnsafeBufferPointer(rebasing: bytes[(offset + old.utf8.count)...])
-            return String(unsafeUninitializedCapacity: offset + new.utf8.count + suffix.count) { output in
-                var position = output.initialize(from: UnsafeBufferPointer(rebasing: bytes[..<offset])).1
-                position =
-                    UnsafeMutableBufferPointer(rebasing: output[position...]).initialize(from: new.utf8).1
-                    + position
-                return UnsafeMutableBufferPointer(rebasing: output[position...]).initialize(from: suffix).1 + position
-            }
-        }
-        return MDMCommand(requestType: requestType, commandUUID: commandUUID, plist: plist)
-    }
-
-    /// Where `needle` (non-empty) first occurs in `bytes`: `memchr` for its first byte, `memcmp` for the rest.
-    private static func offset(of needle: String, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let pattern = Array(needle.utf8)
-        guard let base = bytes.baseAddress, let first = pattern.first else { return nil }
-        var start = 0
-        while start + pattern.count <= bytes.count,
-            let hit = memchr(base + start, Int32(first), bytes.count - start - pattern.count + 1)
-        {
-            let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if memcmp(hit, pattern, pattern.count) == 0 { return offset }
-            start = offset + 1
-        }
-        return nil
+        MDMCommand(
+            requestType: requestType, commandUUID: commandUUID,
+            plist: UTF8Replacement.replacing(self.commandUUID.uuidString, with: commandUUID.uuidString, in: plist))
     }
 
     /// A legacy `ScheduleOSUpdate` command for one update by `productVersion` (macOS 12+) or `productKey`.

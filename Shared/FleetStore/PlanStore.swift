@@ -1,6 +1,7 @@
 // PlanStore: writes and reads each Mac's materialised plan (`mac_plans`), writing only what changed.
 
 import Database
+import DeclarativeManagement
 import Digests
 import Foundation
 import ManagedOSDomain
@@ -57,41 +58,11 @@ public enum PlanStore {
                 template = try PostgresJSON(encoding: shape).text
                 shapes[shape] = template
             }
-            let blank = PlanStore.replacing(Self.shapeIDText, with: plan.macID.uuidString, in: template)
+            let blank = UTF8Replacement.replacing(Self.shapeIDText, with: plan.macID.uuidString, in: template)
             let digest = SHA256Hex.digest(of: blank)
-            let json = PlanStore.replacing(blankStamp, with: stamp ?? stampFragment(plan.evaluatedAt), in: blank)
+            let json = UTF8Replacement.replacing(blankStamp, with: stamp ?? stampFragment(plan.evaluatedAt), in: blank)
             return (json, digest)
         }
-    }
-
-    /// `text` with every occurrence of `pattern` replaced, byte-wise (Foundation's `replacingOccurrences`
-    /// was a tenth of the scheduler's time on Linux).
-    static func replacing(_ pattern: String, with replacement: String, in text: String) -> String {
-        let bytes = Array(text.utf8)
-        let needle = Array(pattern.utf8)
-        guard let first = needle.first, needle.count <= bytes.count else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 64)
-        bytes.withUnsafeBufferPointer { haystack in
-            needle.withUnsafeBufferPointer { needle in
-                var index = 0
-                var copied = 0
-                while index <= haystack.count - needle.count {
-                    if haystack[index] == first,
-                        memcmp(haystack.baseAddress! + index, needle.baseAddress!, needle.count) == 0
-                    {
-                        result.append(contentsOf: haystack[copied..<index])
-                        result.append(contentsOf: replacement.utf8)
-                        index += needle.count
-                        copied = index
-                    } else {
-                        index += 1
-                    }
-                }
-                result.append(contentsOf: haystack[copied...])
-            }
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// `"evaluatedAt":"<instant>"` as the plan encoder writes it.
