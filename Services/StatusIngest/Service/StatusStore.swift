@@ -69,16 +69,16 @@ public struct StatusStore: Sendable {
         ).rows {
             previousDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
         }
-        // Macs with a state row are updated, the others inserted: an upsert computes the generated columns
-        // (the relevant digest, the declaration tokens) for the proposed row and again for the update, and
-        // they were the largest part of PostgreSQL's time per report. The rows were locked above, so the
-        // update sees exactly them; the insert keeps its conflict clause for a row another replica inserts
-        // meanwhile.
+        // A Mac's first state is inserted, and every other state moved forward by an update: an upsert computes
+        // the generated columns (the relevant digest, the declaration tokens) for the proposed row and again for
+        // the update, and they were the largest part of PostgreSQL's time per report. The rows that exist were
+        // locked above; a first state another replica inserted meanwhile is not inserted here, so it is updated
+        // under the same rules as the others.
         var appliedDigest: [UUID: String] = [:]
-        let existing = devices.filter { previousDigest[$0] != nil }
-        let new = devices.filter { previousDigest[$0] == nil }
-        for (group, statement) in [(existing, Self.updateStates), (new, Self.insertStates)] where !group.isEmpty {
+        func write(_ group: [UUID], _ statement: String) throws -> Set<UUID> {
+            guard !group.isEmpty else { return [] }
             let folded = group.map { changes[$0]! }
+            var written: Set<UUID> = []
             for row in try connection.query(
                 statement,
                 [
@@ -86,9 +86,14 @@ public struct StatusStore: Sendable {
                     folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
                 ]
             ).rows {
-                appliedDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
+                let deviceID: UUID = try row.decode("device_id")
+                appliedDigest[deviceID] = try row.decode("relevant_digest")
+                written.insert(deviceID)
             }
+            return written
         }
+        let inserted = try write(devices.filter { previousDigest[$0] == nil }, Self.insertStates)
+        _ = try write(devices.filter { !inserted.contains($0) }, Self.updateStates)
         let relevantDevices = Set(
             appliedDigest.filter { deviceID, digest in previousDigest[deviceID] != digest }.keys)
 
@@ -192,7 +197,7 @@ extension StatusStore {
         RETURNING s.device_id, s.relevant_digest
         """
 
-    /// A Mac's first state; the same rules as `updateStates` when another replica inserted it meanwhile.
+    /// A Mac's first state; nothing for a Mac another replica gave one meanwhile (the caller updates those).
     static let insertStates = """
         INSERT INTO device_status AS s (device_id, status_items, report_errors, parse_errors,
                                         last_received_at, last_sequence, last_full_report_at, updated_at)
@@ -200,18 +205,7 @@ extension StatusStore {
                CASE WHEN u.is_full THEN u.received_at END, clock_timestamp()
         FROM \(batchRows)
         ORDER BY u.device_id
-        ON CONFLICT (device_id) DO UPDATE SET
-            status_items = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL THEN EXCLUDED.status_items
-                                ELSE s.status_items || EXCLUDED.status_items END,
-            report_errors = CASE WHEN EXCLUDED.last_full_report_at IS NOT NULL
-                                      OR EXCLUDED.report_errors IS NOT NULL
-                                 THEN EXCLUDED.report_errors ELSE s.report_errors END,
-            parse_errors = EXCLUDED.parse_errors,
-            last_received_at = EXCLUDED.last_received_at,
-            last_sequence = EXCLUDED.last_sequence,
-            last_full_report_at = coalesce(EXCLUDED.last_full_report_at, s.last_full_report_at),
-            updated_at = EXCLUDED.updated_at
-        WHERE (s.last_received_at, s.last_sequence) < (EXCLUDED.last_received_at, EXCLUDED.last_sequence)
+        ON CONFLICT (device_id) DO NOTHING
         RETURNING s.device_id, s.relevant_digest
         """
 }
