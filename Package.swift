@@ -282,12 +282,13 @@ let package = Package(
         .executableTarget(
             name: "LibraryAPIBenchmark",
             dependencies: [
-                "Database", "BenchmarkSupport", "LibraryAPIService", "FleetStore", "ManagedOSDomain",
+                "Database", "BenchmarkSupport", "EventBus", "LibraryAPIService", "FleetStore", "ManagedOSDomain",
                 "AppleFeedSnapshots", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/LibraryAPIBenchmark",
             swiftSettings: swiftSettings
@@ -385,7 +386,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryAPITests",
-            dependencies: serviceTestDependencies + ["LibraryAPIService", "AppleFeedSnapshots", "FleetStore"],
+            dependencies: serviceTestDependencies + [
+                "LibraryAPIService", "AppleFeedSnapshots", "FleetStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/LibraryAPITests",
             swiftSettings: swiftSettings
         ),

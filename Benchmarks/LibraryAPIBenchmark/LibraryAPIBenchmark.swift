@@ -5,6 +5,7 @@ import AppleFeedSnapshots
 import ArgumentParser
 import BenchmarkSupport
 import Database
+import EventBus
 import FleetStore
 import Foundation
 import HTTPTypes
@@ -14,6 +15,7 @@ import LibraryAPIService
 import Logging
 import ManagedOSDomain
 import NIOCore
+import ServiceLifecycle
 import ServiceSupport
 
 /// `managed-os-bench-library-api`: registers `macs` Macs (real board IDs from the bundled catalog, majors
@@ -76,6 +78,12 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
                 try await cachedApp.runService()
                 return nil
             }
+            for worker in cached.services {  // the summary's change watcher
+                group.addTask {
+                    try await worker.run()
+                    return nil
+                }
+            }
             group.addTask {
                 try await uncachedApp.runService()
                 return nil
@@ -85,7 +93,8 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
                 for await (port, isCached) in ports {
                     found[isCached] = port
                     if let cachedPort = found[true], let uncachedPort = found[false] {
-                        return try await measure(cachedPort: cachedPort, uncachedPort: uncachedPort, fixture: fixture)
+                        return try await measure(
+                            cachedPort: cachedPort, uncachedPort: uncachedPort, fixture: fixture, pool: pool)
                     }
                 }
                 return nil
@@ -113,12 +122,13 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
     struct Figures: Sendable {
         var health: (rate: Double, p50: Double, p99: Double)
         var summary: (rate: Double, p50: Double, p99: Double)
+        var changingSummary: (rate: Double, p50: Double, p99: Double)
         var rawSummary: (rate: Double, p50: Double, p99: Double)
         var rows: (rate: Double, p50: Double, p99: Double)
         var previews: [Double]
     }
 
-    func measure(cachedPort: Int, uncachedPort: Int, fixture: Fixture) async throws -> Figures {
+    func measure(cachedPort: Int, uncachedPort: Int, fixture: Fixture, pool: ConnectionPool) async throws -> Figures {
         let token = fixture.token
         let macs = self.macs
         let base = "http://127.0.0.1:\(cachedPort)"
@@ -145,6 +155,20 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         // every caller waits for once.
         _ = try await wrk(["/v1/compliance/summary"], headers: authorization, seconds: 2)
         let summary = try await wrk(["/v1/compliance/summary"], headers: authorization, seconds: seconds)
+        // The same while the fleet keeps changing: a `plan` event every second (as when the scheduler rewrites
+        // plans), so the summary is recomputed in the background about once a second.
+        let churn = Task {
+            let entity = UUID().uuidString.lowercased()
+            while !Task.isCancelled {
+                try await pool.withTransaction {
+                    try BusPublisher.publish([BusEventDraft(topic: BusTopic.plan, entity: entity)], on: $0)
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        let changingSummary = try await wrk(["/v1/compliance/summary"], headers: authorization, seconds: seconds)
+        churn.cancel()
+        _ = try? await churn.value
         let rawSummary = try await drive(port: uncachedPort, token: token, seconds: self.seconds) { _, _ in
             "/v1/compliance/summary"
         }
@@ -168,6 +192,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         try? await client.shutdown()
         return Figures(
             health: (health.rate, health.p50, health.p99), summary: (summary.rate, summary.p50, summary.p99),
+            changingSummary: (changingSummary.rate, changingSummary.p50, changingSummary.p99),
             rawSummary: rawSummary, rows: (rows.rate, rows.p50, rows.p99), previews: previewTimes)
     }
 
@@ -179,9 +204,15 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         let healthName = "/healthz p99 (SELECT 1 through the pool), same \(clients) clients (ms)"
         return [
             BenchmarkResult(
-                name: "Compliance summary p99, \(clients) clients (served at most 5 s old; \(Int(summary.rate)) req/s)",
+                name:
+                    "Compliance summary p99, \(clients) clients (recomputed only after the fleet changes; no change during the run; \(Int(summary.rate)) req/s)",
                 figure: summary.p99, unit: "ms", reference: health.p99, referenceName: healthName, target: "< 100 ms",
                 met: summary.p99 < 100),
+            BenchmarkResult(
+                name:
+                    "Compliance summary p99 while the fleet changes (a plan event every second, so a recomputation about every second; \(Int(figures.changingSummary.rate)) req/s)",
+                figure: figures.changingSummary.p99, unit: "ms", reference: health.p99, referenceName: healthName,
+                target: "(recorded)", met: nil),
             BenchmarkResult(
                 name:
                     "Compliance summary computed on every request p99, \(clients) clients (\(Int(rawSummary.rate)) req/s, p50 \(Self.format(rawSummary.p50)) ms)",

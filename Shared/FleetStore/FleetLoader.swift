@@ -8,22 +8,36 @@ import ManagedOSDomain
 /// grace start is the later of its registration and its return from 72 hours offline (0012).
 public enum FleetLoader {
     /// The columns of a Mac; `capabilities` reads the client capabilities out of `status_items` (kilobytes per
-    /// Mac, detoasted), so only the scheduler, which builds declarations for them, asks for it.
-    private static func select(capabilities: Bool) -> String {
-        """
-        SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,
-               d.model_identifier AS registered_model, d.registered_at,
-               s.os_version, s.build_version, s.supplemental_build_version, s.supplemental_extra_version,
-               s.model_identifier AS reported_model, s.model_family,
-               s.install_state, s.failure_count, s.failure_reason, s.last_received_at,
-               GREATEST(d.registered_at, s.online_since) AS grace_start,
-               \(capabilities ? "(s.status_items->'management.client-capabilities')::text" : "NULL::text") AS capabilities,
-               (SELECT r.major FROM self_service_requests r
-                 WHERE r.device_id = d.id AND r.state IN ('requested', 'declared', 'downloading', 'prepared',
-                                                          'installing')
-                 ORDER BY r.created_at DESC LIMIT 1) AS self_service_major
-        FROM devices d LEFT JOIN device_status s ON s.device_id = d.id
-        """
+    /// Mac, detoasted), so only the scheduler, which builds declarations for them, asks for it. `wholeFleet`
+    /// joins the open Self Service requests once (one hash join) instead of looking them up per Mac, which
+    /// suits a read of every Mac but not a batch of a few hundred.
+    private static func select(capabilities: Bool, wholeFleet: Bool = false) -> String {
+        let openStates = "('requested', 'declared', 'downloading', 'prepared', 'installing')"
+        let selfServiceMajor =
+            wholeFleet
+            ? "open.major"
+            : """
+            (SELECT r.major FROM self_service_requests r
+                 WHERE r.device_id = d.id AND r.state IN \(openStates) ORDER BY r.created_at DESC LIMIT 1)
+            """
+        let openJoin =
+            wholeFleet
+            ? """
+             LEFT JOIN (SELECT DISTINCT ON (device_id) device_id, major FROM self_service_requests
+                        WHERE state IN \(openStates) ORDER BY device_id, created_at DESC) AS open
+                    ON open.device_id = d.id
+            """ : ""
+        return """
+            SELECT d.id, d.enrollment_id, d.blueprint_id, d.tags, d.time_zone, d.board_id,
+                   d.model_identifier AS registered_model, d.registered_at,
+                   s.os_version, s.build_version, s.supplemental_build_version, s.supplemental_extra_version,
+                   s.model_identifier AS reported_model, s.model_family,
+                   s.install_state, s.failure_count, s.failure_reason, s.last_received_at,
+                   GREATEST(d.registered_at, s.online_since) AS grace_start,
+                   \(capabilities ? "(s.status_items->'management.client-capabilities')::text" : "NULL::text") AS capabilities,
+                   \(selfServiceMajor) AS self_service_major
+            FROM devices d LEFT JOIN device_status s ON s.device_id = d.id\(openJoin)
+            """
     }
 
     /// The Macs with the given ids (unknown ids are skipped), in id order.
@@ -36,7 +50,38 @@ public enum FleetLoader {
 
     /// Every registered Mac, in id order, without client capabilities (`clientCapabilitiesJSON` is nil).
     public static func allMacs(on connection: DatabaseConnection) throws -> [FleetMacRecord] {
-        try connection.query(select(capabilities: false) + " ORDER BY d.id").rows.map(record)
+        try connection.query(select(capabilities: false, wholeFleet: true) + " ORDER BY d.id").rows.map(record)
+    }
+
+    /// Every registered Mac, without client capabilities and in no particular order, handed to `body` in
+    /// batches of at most `batchSize` as PostgreSQL produces them (a cursor; one snapshot, in the transaction
+    /// `connection` must be in). A batch is decoded by ``Batch/records()`` wherever the caller likes, so a
+    /// caller can decode and work on batches on other threads while the next one is read.
+    public static func forEachBatch(
+        of batchSize: Int, on connection: DatabaseConnection, _ body: (Batch) throws -> Void
+    ) throws {
+        // A cursor is planned for its first rows unless told that all of them will be read: a nested loop of
+        // index lookups per Mac instead of one hash join.
+        try connection.executeScript(
+            "SET LOCAL cursor_tuple_fraction = 1.0; DECLARE fleet_macs NO SCROLL CURSOR FOR "
+                + select(capabilities: false, wholeFleet: true))
+        while true {
+            let rows = try connection.query("FETCH FORWARD \(max(1, batchSize)) FROM fleet_macs").rows
+            if !rows.isEmpty { try body(Batch(rows: rows)) }
+            if rows.count < batchSize { break }
+        }
+        try connection.executeScript("CLOSE fleet_macs")
+    }
+
+    /// Rows of Macs as read, not yet decoded.
+    public struct Batch: Sendable {
+        let rows: [Row]
+
+        /// How many Macs the batch holds.
+        public var count: Int { rows.count }
+
+        /// The batch's Macs.
+        public func records() throws -> [FleetMacRecord] { try rows.map(FleetLoader.record) }
     }
 
     /// Every Mac that has reported its OS, as save warnings count them.

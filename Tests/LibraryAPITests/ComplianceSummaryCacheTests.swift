@@ -1,4 +1,5 @@
-// ComplianceSummaryCacheTests: single flight, refresh ahead without making callers wait, and the age limit.
+// ComplianceSummaryCacheTests: single flight, refresh ahead without making callers wait, the age limit, and
+// recomputing only after a change while changes are watched.
 
 import Foundation
 import Synchronization
@@ -8,8 +9,8 @@ import Testing
 
 @Suite("compliance summary cache")
 struct ComplianceSummaryCacheTests {
-    /// A computation whose result (as `totalMacs`) is `base` plus the number of times it ran, optionally
-    /// held at a gate until `release()`.
+    /// A computation whose result (as `totalMacs`) is `base` plus the number of times it ran, with the change
+    /// mark `mark`, optionally held at a gate until `release()`.
     final class Computation: Sendable {
         struct Gate {
             var waiting: CheckedContinuation<Void, Never>?
@@ -20,13 +21,15 @@ struct ComplianceSummaryCacheTests {
         let gate = Mutex(Gate())
         let holds: Bool
         let base: Int
+        let mark: Int64?
 
-        init(holds: Bool, base: Int = 0) {
+        init(holds: Bool, base: Int = 0, mark: Int64? = nil) {
             self.holds = holds
             self.base = base
+            self.mark = mark
         }
 
-        func compute() async throws -> ComplianceSummaryView {
+        func compute() async throws -> (view: ComplianceSummaryView, changeMark: Int64?) {
             let run = runs.withLock { runs in
                 runs += 1
                 return runs
@@ -41,9 +44,10 @@ struct ComplianceSummaryCacheTests {
                     if passes { continuation.resume() }
                 }
             }
-            return ComplianceSummaryView(
+            let view = ComplianceSummaryView(
                 generatedAt: Date(), totalMacs: base + run, overall: ComplianceCounts(), perItem: [], perBlueprint: [],
                 perVersion: [])
+            return (view, mark)
         }
 
         /// Waits (up to 5 s) until a held computation is at the gate, then opens it for good; says whether one
@@ -128,5 +132,68 @@ struct ComplianceSummaryCacheTests {
         await #expect(throws: Failed.self) { try await cache.summary { throw Failed() } }
         let computation = Computation(holds: false)
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+    }
+
+    @Test("while changes are watched an unchanged summary is served however old, and never recomputed")
+    func unchangedIsNeverRecomputed() async throws {
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
+        await cache.noteChanges(upTo: 7)
+        let computation = Computation(holds: false, mark: 7)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        clock.advance(by: .seconds(3_600))
+        await cache.noteChanges(upTo: 7)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(computation.runs.withLock { $0 } == 1)
+    }
+
+    @Test("a change noticed after a long quiet spell is refreshed in the background; the caller is not made to wait")
+    func changeAfterQuietSpellRefreshesAhead() async throws {
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
+        await cache.noteChanges(upTo: 7)
+        let first = Computation(holds: false, mark: 7)
+        #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
+        clock.advance(by: .seconds(3_600))
+        await cache.noteChanges(upTo: 9)
+        let second = Computation(holds: true, base: 10, mark: 9)
+        // Stale for no time yet: served at once while the replacement waits at its gate.
+        #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
+        #expect(await second.release())
+        var answer = 1
+        for _ in 0..<400 where answer == 1 {
+            answer = try await cache.summary { try await second.compute() }.view.totalMacs
+            if answer == 1 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(answer == 11)
+        // Current again: no further computation.
+        clock.advance(by: .seconds(600))
+        #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 11)
+        #expect(second.runs.withLock { $0 } == 1)
+    }
+
+    @Test("a change left unrefreshed past the maximum age is never served: the caller waits for a new summary")
+    func staleSinceChangeExpires() async throws {
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
+        await cache.noteChanges(upTo: 7)
+        let computation = Computation(holds: false, mark: 7)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        await cache.noteChanges(upTo: 8)
+        clock.advance(by: .seconds(61))
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)
+    }
+
+    @Test("when changes stop being watched the age limit applies again")
+    func untrackedFallsBackToAge() async throws {
+        let clock = MovableClock()
+        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
+        await cache.noteChanges(upTo: 7)
+        let computation = Computation(holds: false, mark: 7)
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        await cache.noteChanges(upTo: nil)
+        clock.advance(by: .seconds(61))
+        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)
     }
 }

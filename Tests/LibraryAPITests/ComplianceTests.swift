@@ -124,4 +124,30 @@ struct ComplianceTests {
             #expect(second["generatedAt"] == first["generatedAt"])
         }
     }
+
+    @Test("with changes watched the cached summary follows a registered Mac, and is not recomputed otherwise")
+    func summaryFollowsChanges() async throws {
+        try await LibraryAPIHarness.run(summaryMaxAge: .seconds(5), watchesChanges: true) { api in
+            for _ in 0..<100 where await !api.service.summaryCache.isWatchingChanges {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(await api.service.summaryCache.isWatchingChanges)
+            #expect(try await api.read("/v1/compliance/summary").json["totalMacs"].int == 0)
+            // A write without a bus event (no product writer does that) stays unseen past a fifth of the maximum
+            // age, when an unwatched cache would have refreshed: nothing announced a change.
+            try FleetSeeder.insert([FleetSeeder.Mac(enrollmentID: "silent")], on: try DatabaseConnectionFactory.connect(api))
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(try await api.read("/v1/compliance/summary").json["totalMacs"].int == 0)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await api.read("/v1/compliance/summary").json["totalMacs"].int == 0)
+            // Registering through the API publishes a `device` event: the summary is refreshed and counts both.
+            _ = try await api.write(.post, "/v1/devices", body: #"{"enrollmentId":"announced"}"#)
+            var total = 0
+            for _ in 0..<100 where total != 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                total = try await api.read("/v1/compliance/summary").json["totalMacs"].int ?? 0
+            }
+            #expect(total == 2)
+        }
+    }
 }

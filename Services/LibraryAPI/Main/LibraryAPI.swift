@@ -19,9 +19,14 @@ struct LibraryAPI: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serves the admin API (the default).")
 
         func run() async throws {
-            try await ServiceRunner(.libraryAPI).serve { router, resources in
-                try LibraryAPIService(pool: resources.pool).addRoutes(to: router)
-            }
+            var service: LibraryAPIService?
+            try await ServiceRunner(.libraryAPI).serve(
+                routes: { router, resources in
+                    let built = try LibraryAPIService(pool: resources.pool, logger: resources.logger)
+                    built.addRoutes(to: router)
+                    service = built
+                },
+                services: { _ in service?.services ?? [] })
         }
     }
 

@@ -7,7 +7,9 @@ import FleetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import ManagedOSDomain
+import ServiceLifecycle
 import ServiceSupport
 
 /// The admin API of `library-api`. `addRoutes(to:)` mounts everything under `/v1`, behind
@@ -33,20 +35,33 @@ public struct LibraryAPIService: Sendable {
     let consoleRenderer: ConsoleRenderer
     /// Signs the console's session cookies (a random key per process).
     let consoleSessions: ConsoleSession
+    /// Tells ``summaryCache`` when the fleet changed (nil when the summary is computed on every request).
+    let summaryWatcher: ComplianceSummaryWatcher?
+
+    /// The workers to run beside the HTTP server: the summary cache's change watcher.
+    public var services: [any Service] { summaryWatcher.map { [$0] } ?? [] }
 
     /// Creates the service.
     ///
     /// - Parameters:
     ///   - fallbackCatalog: the catalog while the database has none; nil loads `AppleFeedSnapshots.defaultCatalog()`.
-    ///   - summaryMaxAge: how old a served compliance summary may be (0 computes it on every request).
+    ///   - summaryMaxAge: how long a compliance summary may be served after the fleet changed, or after it was
+    ///     computed while changes are not watched (0 computes it on every request).
+    ///   - changeCheckInterval: how often the summary's change watcher checks when no notification arrives.
     public init(
         pool: ConnectionPool, fallbackCatalog: ReleaseCatalog? = nil, now: @escaping @Sendable () -> Date = { Date() },
-        summaryMaxAge: Duration = .seconds(5)
+        summaryMaxAge: Duration = .seconds(5), changeCheckInterval: Duration = .seconds(2),
+        logger: Logger = Logger(label: "library-api")
     ) throws {
         self.pool = pool
         self.fallbackCatalog = try fallbackCatalog ?? AppleFeedSnapshots.defaultCatalog()
         self.now = now
-        self.summaryCache = ComplianceSummaryCache(maxAge: summaryMaxAge)
+        let summaryCache = ComplianceSummaryCache(maxAge: summaryMaxAge)
+        self.summaryCache = summaryCache
+        self.summaryWatcher =
+            summaryMaxAge > .zero
+            ? ComplianceSummaryWatcher(pool: pool, cache: summaryCache, idleInterval: changeCheckInterval, logger: logger)
+            : nil
         self.openAPIDocument = try OpenAPIRoutes.document()
         self.consoleRenderer = try ConsoleRenderer()
         self.consoleSessions = ConsoleSession()
@@ -55,7 +70,7 @@ public struct LibraryAPIService: Sendable {
     /// The fleet-wide compliance summary, through ``summaryCache`` (API and console alike).
     ///
     /// Its queries read one snapshot (a repeatable-read, read-only transaction), so the counts agree with each
-    /// other, and without parallel workers: it is mostly computed in the background while requests are being
+    /// other and with the change mark read first, and without parallel workers: it is mostly computed in the background while requests are being
     /// served, and on two cores a parallel aggregation over the fleet starved them.
     func complianceSummary() async throws -> ComplianceSummaryCache.Entry {
         let (pool, now) = (self.pool, self.now)
@@ -67,7 +82,8 @@ public struct LibraryAPIService: Sendable {
                         SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
                         SET LOCAL max_parallel_workers_per_gather = 0
                         """)
-                    return try ComplianceQueries.summary(now: now(), on: connection)
+                    let mark = try ComplianceQueries.changeMark(on: connection)
+                    return (try ComplianceQueries.summary(now: now(), on: connection), mark)
                 }
             }
         }

@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import ManagedOSDomain
 import NIOCore
+import ServiceLifecycle
 import ServiceSupport
 import TestSupport
 
@@ -23,6 +24,8 @@ struct LibraryAPIHarness: Sendable {
     let writeToken: String
     /// The client.
     let client: any TestClientProtocol
+    /// The service behind the router.
+    let service: LibraryAPIService
 
     /// 2026-08-22 12:00 UTC, the day of the bundled Apple feed snapshots.
     static let now = Date(timeIntervalSince1970: 1_787_400_000)
@@ -35,9 +38,11 @@ struct LibraryAPIHarness: Sendable {
 
     /// Creates a database, tokens and the app, runs `body` and drops the database.
     ///
-    /// - Parameter mode: `.router` (no socket) or `.live` (a real listener on 127.0.0.1, for a browser).
+    /// - Parameters:
+    ///   - mode: `.router` (no socket) or `.live` (a real listener on 127.0.0.1, for a browser).
+    ///   - watchesChanges: runs the service's workers (the summary's change watcher) beside the app.
     static func run(
-        summaryMaxAge: Duration = .zero, mode: TestingSetup = .router,
+        summaryMaxAge: Duration = .zero, mode: TestingSetup = .router, watchesChanges: Bool = false,
         _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
@@ -47,7 +52,15 @@ struct LibraryAPIHarness: Sendable {
             let readToken = try TokenStore.create(name: "reader", scopes: [.read], on: connection)
             let writeToken = try TokenStore.create(name: "writer", scopes: [.write], on: connection)
             let service = try LibraryAPIService(
-                pool: pool, fallbackCatalog: catalog, now: { now }, summaryMaxAge: summaryMaxAge)
+                pool: pool, fallbackCatalog: catalog, now: { now }, summaryMaxAge: summaryMaxAge,
+                changeCheckInterval: .milliseconds(200), logger: TestDatabase.logger)
+            let workers = Task {
+                guard watchesChanges else { return }
+                try await withThrowingDiscardingTaskGroup { group in
+                    for worker in service.services { group.addTask { try await worker.run() } }
+                }
+            }
+            defer { workers.cancel() }
             let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
             service.addRoutes(to: router)
             let app = Application(
@@ -55,7 +68,9 @@ struct LibraryAPIHarness: Sendable {
                 logger: TestDatabase.logger)
             try await app.test(mode) { client in
                 try await body(
-                    LibraryAPIHarness(database: database, readToken: readToken, writeToken: writeToken, client: client))
+                    LibraryAPIHarness(
+                        database: database, readToken: readToken, writeToken: writeToken, client: client,
+                        service: service))
             }
         } catch {
             await pool.close()

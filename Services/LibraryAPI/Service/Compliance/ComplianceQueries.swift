@@ -1,6 +1,7 @@
 // ComplianceQueries: SQL for the compliance views over mac_plans (scheduler) and device_status (status-ingest).
 
 import Database
+import EventBus
 import Foundation
 import ManagedOSDomain
 
@@ -15,6 +16,20 @@ enum ComplianceQueries {
         var state: ComplianceStatus?
         /// Exact reported OS version.
         var osVersion: String?
+    }
+
+    /// The bus topics whose events announce every change to what the summary counts: plans (compliance, items
+    /// reached), Macs (registered, moved, deleted, reported a new OS version), blueprints and items.
+    static let changeTopics = [BusTopic.plan, BusTopic.device, BusTopic.blueprint, BusTopic.library]
+
+    /// The newest event id of ``changeTopics`` (0 when there is none): one backward step of the
+    /// `(topic, id)` index per topic.
+    static func changeMark(on connection: DatabaseConnection) throws -> Int64 {
+        let newest = changeTopics.indices.map { "(SELECT max(id) FROM bus_events WHERE topic = $\($0 + 1))" }
+            .joined(separator: ", ")
+        return try connection.query(
+            "SELECT coalesce(greatest(\(newest)), 0) AS mark", changeTopics
+        ).first?.decode("mark") ?? 0
     }
 
     /// The summary at `now`.

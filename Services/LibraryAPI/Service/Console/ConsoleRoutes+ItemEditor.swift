@@ -110,7 +110,7 @@ extension ConsoleRoutes {
     /// The preview of `item` with the form's assignments, evaluated like `POST /v1/library-items/preview`.
     func preview(_ item: ManagedOSItem, form: ItemForm, existing: Bool) async throws -> ItemPreview {
         let service = self.service
-        return try await service.pool.withTransaction { connection in
+        let (configuration, source, chosen) = try await service.pool.withTransaction { connection in
             var (configuration, source) = try service.configuration(on: connection)
             var chosen = Set(form.blueprintIDs)
             for (id, blueprint) in configuration.blueprints {
@@ -120,11 +120,11 @@ extension ConsoleRoutes {
                 configuration.blueprints[id]?.layout = .assignmentMap(map)
                 if !nodes.isEmpty { chosen.insert(id) }
             }
-            return ItemPreview.evaluate(
-                item: item, blueprintIDs: chosen, configuration: configuration, catalogSource: source,
-                macs: try FleetLoader.allMacs(on: connection), previous: existing ? configuration.items[item.id] : nil,
-                now: service.now())
+            return (configuration, source, chosen)
         }
+        return try await ItemPreview.evaluate(
+            item: item, blueprintIDs: chosen, configuration: configuration, catalogSource: source,
+            previous: existing ? configuration.items[item.id] : nil, now: service.now(), pool: service.pool)
     }
 
     /// The editor values of stored item `id` (404 page when there is none).

@@ -1,5 +1,6 @@
 // ItemPreview: what saving an item configuration would do to the fleet, evaluated without saving.
 
+import Database
 import FleetStore
 import Foundation
 import ManagedOSDomain
@@ -26,40 +27,102 @@ struct ItemPreview: Encodable, Sendable {
     /// The save warnings the configuration would get.
     var warnings: [ItemSaveWarning]
 
-    /// Evaluates `item` over `macs`.
+    /// Evaluates `item` over every registered Mac, read from `pool` in one snapshot, batch by batch: batches are
+    /// decoded and evaluated two at a time while PostgreSQL produces the next, so the reading and the evaluation
+    /// share the cores.
     static func evaluate(
         item: ManagedOSItem, blueprintIDs: Set<UUID>?, configuration: FleetConfiguration, catalogSource: CatalogInEffect.Source,
-        macs: [FleetMacRecord], previous: ManagedOSItem?, now: Date
-    ) -> ItemPreview {
+        previous: ManagedOSItem?, now: Date, pool: ConnectionPool, batchSize: Int = 5_000
+    ) async throws -> ItemPreview {
         let proposed = assigning(item, to: blueprintIDs, in: configuration)
-        let evaluator = MacEvaluator(catalog: configuration.catalog, now: now)
+        let (batches, delivery) = AsyncThrowingStream.makeStream(of: FleetLoader.Batch.self)
+        async let read: Void = {
+            do {
+                try await pool.withTransaction { connection in
+                    try FleetLoader.forEachBatch(of: batchSize, on: connection) { delivery.yield($0) }
+                }
+                delivery.finish()
+            } catch {
+                delivery.finish(throwing: error)
+            }
+        }()
+        // Batches are evaluated side by side (two at a time, one per core) as they arrive.
+        let tally = try await withThrowingTaskGroup(of: Tally.self) { group in
+            var tally = Tally()
+            var running = 0
+            for try await batch in batches {
+                if running == 2, let done = try await group.next() {
+                    tally.merge(done)
+                    running -= 1
+                }
+                group.addTask {
+                    var part = Tally()
+                    part.add(try batch.records(), item: item, proposed: proposed, now: now)
+                    return part
+                }
+                running += 1
+            }
+            for try await done in group { tally.merge(done) }
+            return tally
+        }
+        try await read
+        return tally.preview(
+            item: item, previous: previous, catalog: configuration.catalog, catalogSource: catalogSource, now: now)
+    }
+
+    /// What the Macs seen so far add up to.
+    struct Tally: Sendable {
+        var reached = 0
         var counts = ComplianceCounts()
         var earliest: Date?
         var latest: Date?
-        var reached = 0
-        for mac in macs {
-            let ids = proposed.itemIDs(for: mac)
-            guard ids.contains(item.id) else { continue }
-            reached += 1
-            guard let state = mac.state else {
-                counts.add(.unknown, 1)
-                continue
-            }
-            let plan = evaluator.evaluate(mac: state, items: ids.compactMap { proposed.items[$0] })
-            let standing = ComplianceEvaluator.state(
-                for: item, plan: plan, mac: state, now: now, stalenessLimit: evaluator.stalenessLimit)
-            counts.add(standing.status, 1)
-            for obligation in plan.obligations where obligation.sourceItemID == item.id {
-                earliest = min(earliest ?? obligation.deadlineInstant, obligation.deadlineInstant)
-                latest = max(latest ?? obligation.deadlineInstant, obligation.deadlineInstant)
+        /// Every Mac that reported its OS (reached or not), for the save warnings.
+        var fleet: [FleetMac] = []
+
+        /// Adds `macs`, evaluated with `item` as `proposed` assigns it.
+        mutating func add(_ macs: [FleetMacRecord], item: ManagedOSItem, proposed: FleetConfiguration, now: Date) {
+            let evaluator = MacEvaluator(catalog: proposed.catalog, now: now)
+            fleet.reserveCapacity(fleet.count + macs.count)
+            for mac in macs {
+                if let fleetMac = mac.fleetMac { fleet.append(fleetMac) }
+                let ids = proposed.itemIDs(for: mac)
+                guard ids.contains(item.id) else { continue }
+                reached += 1
+                guard let state = mac.state else {
+                    counts.add(.unknown, 1)
+                    continue
+                }
+                let plan = evaluator.evaluate(mac: state, items: ids.compactMap { proposed.items[$0] })
+                let standing = ComplianceEvaluator.state(
+                    for: item, plan: plan, mac: state, now: now, stalenessLimit: evaluator.stalenessLimit)
+                counts.add(standing.status, 1)
+                for obligation in plan.obligations where obligation.sourceItemID == item.id {
+                    earliest = min(earliest ?? obligation.deadlineInstant, obligation.deadlineInstant)
+                    latest = max(latest ?? obligation.deadlineInstant, obligation.deadlineInstant)
+                }
             }
         }
-        let warnings = ItemValidator.warnings(
-            for: item, previous: previous, fleet: macs.compactMap(\.fleetMac), catalog: configuration.catalog, now: now)
-        return ItemPreview(
-            evaluatedAt: now, catalogSource: catalogSource, reachedMacCount: reached, counts: counts,
-            overdueNowCount: counts.counts[.overdue] ?? 0, earliestDeadline: earliest, latestDeadline: latest,
-            warnings: warnings)
+
+        /// Adds another batch's tally.
+        mutating func merge(_ other: Tally) {
+            reached += other.reached
+            for (status, count) in other.counts.counts { counts.add(status, count) }
+            if let date = other.earliest { earliest = min(earliest ?? date, date) }
+            if let date = other.latest { latest = max(latest ?? date, date) }
+            fleet += other.fleet
+        }
+
+        /// The preview these Macs make.
+        func preview(
+            item: ManagedOSItem, previous: ManagedOSItem?, catalog: ReleaseCatalog, catalogSource: CatalogInEffect.Source,
+            now: Date
+        ) -> ItemPreview {
+            let warnings = ItemValidator.warnings(for: item, previous: previous, fleet: fleet, catalog: catalog, now: now)
+            return ItemPreview(
+                evaluatedAt: now, catalogSource: catalogSource, reachedMacCount: reached, counts: counts,
+                overdueNowCount: counts.counts[.overdue] ?? 0, earliestDeadline: earliest, latestDeadline: latest,
+                warnings: warnings)
+        }
     }
 
     /// `configuration` with `item` stored and assigned to `blueprintIDs` (nil: its assignments unchanged).

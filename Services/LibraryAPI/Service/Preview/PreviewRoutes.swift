@@ -40,7 +40,7 @@ struct PreviewRoutes: Sendable {
 
     private func preview(_ item: ManagedOSItem, blueprintIDs: [UUID]?, existing: Bool) async throws -> ItemPreview {
         let service = self.service
-        return try await service.pool.withTransaction { connection in
+        let (configuration, source, previous) = try await service.pool.withTransaction { connection in
             let (configuration, source) = try service.configuration(on: connection)
             let previous = configuration.items[item.id]
             if existing && previous == nil { throw LibraryProblem.notFound("library item", id: item.id.postgresText) }
@@ -55,10 +55,10 @@ struct PreviewRoutes: Sendable {
                         })
                 }
             }
-            return ItemPreview.evaluate(
-                item: item, blueprintIDs: blueprintIDs.map(Set.init), configuration: configuration,
-                catalogSource: source, macs: try FleetLoader.allMacs(on: connection),
-                previous: previous, now: service.now())
+            return (configuration, source, previous)
         }
+        return try await ItemPreview.evaluate(
+            item: item, blueprintIDs: blueprintIDs.map(Set.init), configuration: configuration, catalogSource: source,
+            previous: previous, now: service.now(), pool: service.pool)
     }
 }
