@@ -89,6 +89,37 @@ struct ComplianceTests {
         }
     }
 
+    @Test("the listing's rows as PostgreSQL writes them are the rows the API's encoder writes, field for field")
+    func databaseJSONMatchesEncoder() async throws {
+        try await LibraryAPIHarness.run { api in
+            let fleet = try await SeededFleet.make(api)
+            let connection = try DatabaseConnectionFactory.connect(api)
+            // A serial number that needs escaping, and a last report with fractional seconds.
+            try connection.execute(
+                "UPDATE devices SET serial_number = $1 WHERE enrollment_id = 'a-pending-1'", ["C02\"é/\\\u{1}"])
+            try connection.execute(
+                "UPDATE device_status SET last_received_at = '2026-08-22 10:15:30.987654+00' "
+                    + "WHERE device_id = (SELECT id FROM devices WHERE enrollment_id = 'a-pending-1')")
+            let filter = ComplianceQueries.Filter(itemID: nil, blueprintID: nil, state: nil, osVersion: nil)
+            let typed = try ComplianceQueries.rows(filter, after: nil, limit: nil, on: connection)
+            let written = try ComplianceQueries.rowsJSON(filter, after: nil, limit: 1_000, on: connection)
+            #expect(typed.count == fleet.expected.count)
+            #expect(written.map(\.enrollmentID) == typed.map(\.enrollmentId))
+            var fieldsSeen: Set<String> = []
+            for (row, text) in zip(typed, written.map(\.json)) {
+                let encoded = try JSONDecoder().decode(JSONValue.self, from: try JSONBody.encoder.encode(row))
+                let fromDatabase = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+                #expect(fromDatabase == encoded, "\(row.enrollmentId)")
+                if case .object(let fields) = fromDatabase { fieldsSeen.formUnion(fields.keys) }
+            }
+            // Every field of a row occurred somewhere, so each was compared at least once.
+            #expect(fieldsSeen == [
+                "blueprintId", "daysRemaining", "deadline", "deadlineLocal", "deviceId", "enrollmentId", "failureReason",
+                "lastReportAt", "osVersion", "serialNumber", "state", "targetBuild", "targetVersion",
+            ])
+        }
+    }
+
     @Test("the CSV export holds the same rows, quoted, with formulas neutralised")
     func csv() async throws {
         try await LibraryAPIHarness.run { api in

@@ -37,9 +37,11 @@ struct ComplianceRoutes: Sendable {
         let filter = try Self.filter(request)
         let paging = try Paging(request)
         let rows = try await service.pool.withConnection {
-            try ComplianceQueries.rows(filter, after: paging.after, limit: paging.limit + 1, on: $0)
+            try ComplianceQueries.rowsJSON(filter, after: paging.after, limit: paging.limit + 1, on: $0)
         }
-        return try JSONBody.response(paging.page(rows) { $0.enrollmentId })
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: paging.jsonPage(rows.map { (key: $0.enrollmentID, json: $0.json) })))
     }
 
     /// The same rows as `macs`, every one (no paging), as `text/csv`.

@@ -2,6 +2,7 @@
 
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Reads `limit` (1–500, default 100) and `cursor` (opaque: base64url of the last row's sort key) and
 /// builds `{"items": […], "nextCursor": "…"}` pages. Keyset paging keeps every page one index range scan,
@@ -48,6 +49,26 @@ struct Paging: Sendable {
         guard rows.count > limit else { return Page(items: rows, nextCursor: nil) }
         let items = Array(rows.prefix(limit))
         return Page(items: items, nextCursor: items.last.map { Self.encode(key($0)) })
+    }
+
+    /// The JSON body of the page of `rows` (fetched with `limit + 1`), each already JSON text with its sort
+    /// key: `{"items":[…],"nextCursor":"…"}` as ``Page`` encodes, the cursor absent on the last page.
+    func jsonPage(_ rows: [(key: String, json: String)]) -> ByteBuffer {
+        let items = rows.prefix(limit)
+        var body = ByteBuffer()
+        body.reserveCapacity(items.reduce(32) { $0 + $1.json.utf8.count + 1 })
+        body.writeString(#"{"items":["#)
+        for (index, row) in items.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeString(row.json)
+        }
+        body.writeString("]")
+        if rows.count > limit, let last = items.last {
+            // base64url: nothing to escape.
+            body.writeString(#","nextCursor":""# + Self.encode(last.key) + #"""#)
+        }
+        body.writeString("}")
+        return body
     }
 }
 
