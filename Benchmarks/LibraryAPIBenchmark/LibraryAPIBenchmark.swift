@@ -50,7 +50,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
         try admin.executeScript("CREATE DATABASE \(try admin.quotedIdentifier(name))")
         defer { try? admin.executeScript("DROP DATABASE IF EXISTS \(try admin.quotedIdentifier(name)) WITH (FORCE)") }
         var configuration = server.with(database: name)
-        configuration.maximumConnections = clients + 4
+        configuration.maximumConnections = 8  // DATABASE_POOL_SIZE's default, as deployed
         let pool = ConnectionPool(configuration: configuration, logger: logger)
         try await MigrationRunner(pool: pool, logger: logger).applyPending()
 
