@@ -54,7 +54,7 @@ public enum FleetLoader {
     }
 
     /// Every registered Mac, without client capabilities and in no particular order, handed to `body` in
-    /// batches of at most `batchSize` as PostgreSQL produces them (a cursor; one snapshot, in the transaction
+    /// batches of at most `batchSize` (at least 1) as PostgreSQL produces them (a cursor; one snapshot, in the transaction
     /// `connection` must be in). A batch is decoded by ``Batch/records()`` wherever the caller likes, so a
     /// caller can decode and work on batches on other threads while the next one is read.
     public static func forEachBatch(
@@ -65,10 +65,11 @@ public enum FleetLoader {
         try connection.executeScript(
             "SET LOCAL cursor_tuple_fraction = 1.0; DECLARE fleet_macs NO SCROLL CURSOR FOR "
                 + select(capabilities: false, wholeFleet: true))
+        let size = max(1, batchSize)
         while true {
-            let rows = try connection.query("FETCH FORWARD \(max(1, batchSize)) FROM fleet_macs").rows
+            let rows = try connection.query("FETCH FORWARD \(size) FROM fleet_macs").rows
             if !rows.isEmpty { try body(Batch(rows: rows)) }
-            if rows.count < batchSize { break }
+            if rows.count < size { break }
         }
         try connection.executeScript("CLOSE fleet_macs")
     }
@@ -76,9 +77,6 @@ public enum FleetLoader {
     /// Rows of Macs as read, not yet decoded.
     public struct Batch: Sendable {
         let rows: [Row]
-
-        /// How many Macs the batch holds.
-        public var count: Int { rows.count }
 
         /// The batch's Macs.
         public func records() throws -> [FleetMacRecord] { try rows.map(FleetLoader.record) }

@@ -105,12 +105,7 @@ struct ComplianceSummaryCacheTests {
         // The replacement started with those calls (it waits at the gate) ...
         #expect(await second.release())
         // ... and once it is in, it is served; it was computed once for all those callers.
-        var answer = 1
-        for _ in 0..<400 where answer == 1 {
-            answer = try await cache.summary { try await second.compute() }.view.totalMacs
-            if answer == 1 { try await Task.sleep(for: .milliseconds(5)) }
-        }
-        #expect(answer == 11)
+        #expect(try await Self.servedOnceReplaced(cache, kept: 1) { try await second.compute() } == 11)
         #expect(second.runs.withLock { $0 } == 1)
     }
 
@@ -134,13 +129,35 @@ struct ComplianceSummaryCacheTests {
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
     }
 
-    @Test("while changes are watched an unchanged summary is served however old, and never recomputed")
-    func unchangedIsNeverRecomputed() async throws {
+    /// A cache (maximum age 60 s) whose watcher reports change mark 7, holding a first summary computed at
+    /// mark 7 (`totalMacs` 1).
+    static func watchedCacheWithFirstSummary() async throws
+        -> (clock: MovableClock, cache: ComplianceSummaryCache, computation: Computation)
+    {
         let clock = MovableClock()
         let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
         await cache.noteChanges(upTo: 7)
         let computation = Computation(holds: false, mark: 7)
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        return (clock, cache, computation)
+    }
+
+    /// The `totalMacs` served once the summary with `kept` was replaced (asking up to 400 times, 5 ms apart).
+    static func servedOnceReplaced(
+        _ cache: ComplianceSummaryCache, kept: Int,
+        _ compute: @escaping ComplianceSummaryCache.Computation
+    ) async throws -> Int {
+        var answer = kept
+        for _ in 0..<400 where answer == kept {
+            answer = try await cache.summary(compute).view.totalMacs
+            if answer == kept { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        return answer
+    }
+
+    @Test("while changes are watched an unchanged summary is served however old, and never recomputed")
+    func unchangedIsNeverRecomputed() async throws {
+        let (clock, cache, computation) = try await Self.watchedCacheWithFirstSummary()
         clock.advance(by: .seconds(3_600))
         await cache.noteChanges(upTo: 7)
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
@@ -150,23 +167,14 @@ struct ComplianceSummaryCacheTests {
 
     @Test("a change noticed after a long quiet spell is refreshed in the background; the caller is not made to wait")
     func changeAfterQuietSpellRefreshesAhead() async throws {
-        let clock = MovableClock()
-        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
-        await cache.noteChanges(upTo: 7)
-        let first = Computation(holds: false, mark: 7)
-        #expect(try await cache.summary { try await first.compute() }.view.totalMacs == 1)
+        let (clock, cache, _) = try await Self.watchedCacheWithFirstSummary()
         clock.advance(by: .seconds(3_600))
         await cache.noteChanges(upTo: 9)
         let second = Computation(holds: true, base: 10, mark: 9)
         // Stale for no time yet: served at once while the replacement waits at its gate.
         #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 1)
         #expect(await second.release())
-        var answer = 1
-        for _ in 0..<400 where answer == 1 {
-            answer = try await cache.summary { try await second.compute() }.view.totalMacs
-            if answer == 1 { try await Task.sleep(for: .milliseconds(5)) }
-        }
-        #expect(answer == 11)
+        #expect(try await Self.servedOnceReplaced(cache, kept: 1) { try await second.compute() } == 11)
         // Current again: no further computation.
         clock.advance(by: .seconds(600))
         #expect(try await cache.summary { try await second.compute() }.view.totalMacs == 11)
@@ -175,11 +183,7 @@ struct ComplianceSummaryCacheTests {
 
     @Test("a change left unrefreshed past the maximum age is never served: the caller waits for a new summary")
     func staleSinceChangeExpires() async throws {
-        let clock = MovableClock()
-        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
-        await cache.noteChanges(upTo: 7)
-        let computation = Computation(holds: false, mark: 7)
-        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        let (clock, cache, computation) = try await Self.watchedCacheWithFirstSummary()
         await cache.noteChanges(upTo: 8)
         clock.advance(by: .seconds(61))
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)
@@ -187,11 +191,7 @@ struct ComplianceSummaryCacheTests {
 
     @Test("when changes stop being watched the age limit applies again")
     func untrackedFallsBackToAge() async throws {
-        let clock = MovableClock()
-        let cache = ComplianceSummaryCache(maxAge: .seconds(60), now: { clock.now() })
-        await cache.noteChanges(upTo: 7)
-        let computation = Computation(holds: false, mark: 7)
-        #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 1)
+        let (clock, cache, computation) = try await Self.watchedCacheWithFirstSummary()
         await cache.noteChanges(upTo: nil)
         clock.advance(by: .seconds(61))
         #expect(try await cache.summary { try await computation.compute() }.view.totalMacs == 2)

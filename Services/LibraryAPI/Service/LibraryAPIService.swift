@@ -70,8 +70,9 @@ public struct LibraryAPIService: Sendable {
     /// The fleet-wide compliance summary, through ``summaryCache`` (API and console alike).
     ///
     /// Its queries read one snapshot (a repeatable-read, read-only transaction), so the counts agree with each
-    /// other and with the change mark read first, and without parallel workers: it is mostly computed in the background while requests are being
-    /// served, and on two cores a parallel aggregation over the fleet starved them.
+    /// other and with the change mark read first, and without parallel workers: it is mostly computed in the
+    /// background while requests are being served, and on two cores a parallel aggregation over the fleet
+    /// starved them.
     func complianceSummary() async throws -> ComplianceSummaryCache.Entry {
         let (pool, now) = (self.pool, self.now)
         return try await summaryCache.summary {

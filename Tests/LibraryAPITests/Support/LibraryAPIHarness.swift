@@ -60,18 +60,26 @@ struct LibraryAPIHarness: Sendable {
                     for worker in service.services { group.addTask { try await worker.run() } }
                 }
             }
-            defer { workers.cancel() }
             let router = ServiceRunner.makeRouter(health: HealthRoutes(database: pool))
             service.addRoutes(to: router)
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 logger: TestDatabase.logger)
-            try await app.test(mode) { client in
-                try await body(
-                    LibraryAPIHarness(
-                        database: database, readToken: readToken, writeToken: writeToken, client: client,
-                        service: service))
+            // The workers end before the pool closes, so none of them reads from a closed pool.
+            do {
+                try await app.test(mode) { client in
+                    try await body(
+                        LibraryAPIHarness(
+                            database: database, readToken: readToken, writeToken: writeToken, client: client,
+                            service: service))
+                }
+            } catch {
+                workers.cancel()
+                _ = await workers.result
+                throw error
             }
+            workers.cancel()
+            _ = await workers.result
         } catch {
             await pool.close()
             database.drop()

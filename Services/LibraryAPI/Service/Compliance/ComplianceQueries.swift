@@ -164,9 +164,7 @@ enum ComplianceQueries {
     }
 
     /// The listing's statement selecting `columns`. Only the filters in use are in the SQL (values still bound
-    /// as parameters), so a page is one range scan of the enrollment-id index however deep the cursor; the
-    /// limit is written into the SQL, so the prepared statement's generic plan knows it and is reused instead
-    /// of planning every page again.
+    /// as parameters), so a page is one range scan of the enrollment-id index however deep the cursor.
     private static func statement(_ columns: String, _ filter: Filter, after: String?, limit: Int?)
         -> (sql: String, parameters: [(any PostgresBindable)?])
     {
@@ -181,7 +179,7 @@ enum ComplianceQueries {
         if let state = filter.state { sql.add("coalesce(p.compliance, 'unknown') = \(sql.bind(state.rawValue))") }
         if let version = filter.osVersion { sql.add("s.os_version = \(sql.bind(version))") }
         if let after { sql.add("d.enrollment_id > \(sql.bind(after))") }
-        let limitClause = limit.map { "LIMIT \(max(0, $0))" } ?? ""
+        let limitClause = limit.map { "LIMIT \(sql.bind($0))" } ?? ""
         return (
             """
             SELECT \(columns)
