@@ -19,9 +19,11 @@ final class LeadershipLock: @unchecked Sendable {
         thread.start()
     }
 
+    /// No call runs on `thread` by now (each keeps the lock alive), so the connection (and with it the
+    /// advisory lock) is finished here, synchronously, rather than in the thread's shutdown callback.
     deinit {
-        let connection = self.connection
-        thread.shutdownGracefully { _ in _ = connection }
+        connection = nil
+        thread.shutdownGracefully { _ in }
     }
 
     /// Connects and tries the lock once; true when this process is now the active scheduler.

@@ -60,9 +60,12 @@ public struct NotificationListener: AsyncSequence, Sendable {
             thread.start()
         }
 
+        /// Nothing runs on `thread` by now (`next()` keeps the iterator alive while it waits), so the
+        /// connection is finished right here, synchronously: handing it to the thread's shutdown callback
+        /// left libpq work running after its owner was gone, and possibly while the process exited.
         deinit {
-            let connection = self.connection
-            thread.shutdownGracefully { _ in _ = connection }
+            connection = nil
+            thread.shutdownGracefully { _ in }
         }
 
         /// The next event, or nil once the task is cancelled.
