@@ -78,7 +78,7 @@ struct LibraryAPIBenchmark: AsyncParsableCommand {
                 try await cachedApp.runService()
                 return nil
             }
-            for worker in cached.services {  // the summary's change watcher
+            for worker in cached.services {  // the caches' change watcher
                 group.addTask {
                     try await worker.run()
                     return nil

@@ -18,4 +18,7 @@ public enum BusTopic {
     /// `{"commands": n}`) when a batch queued commands for many Macs. The deliverer only needs the wake-up:
     /// it reads the outbox itself.
     public static let command = "command"
+    /// An admin API token was revoked (entity: the token's name). library-api's replicas drop the callers they
+    /// keep authenticated when they hear it.
+    public static let token = "token"
 }

@@ -118,6 +118,35 @@ struct AuthTests {
         }
     }
 
+    @Test("with the change watcher a valid token's caller is kept, and revoking any token is heard within seconds")
+    func keptCallerAndRevocation() async throws {
+        try await LibraryAPIHarness.run(summaryMaxAge: .seconds(5), watchesChanges: true) { api in
+            let cache = api.service.principalCache
+            for _ in 0..<100 where !cache.isWatchingRevocations { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(cache.isWatchingRevocations)
+            let reader = TokenStore.digest(api.readToken)
+            #expect(try await api.read("/v1/library-items").status == .ok)
+            #expect(cache.principal(forDigest: reader)?.name == "reader")
+            #expect(try await api.send(.get, "/v1/library-items", token: "mos_nope").status == .unauthorized)
+            #expect(cache.principal(forDigest: TokenStore.digest("mos_nope")) == nil)
+
+            // Revoked by the CLI's code path, as another process would: the event reaches the watcher.
+            let connection = try DatabaseConnectionFactory.connect(api)
+            try TokenStore.revoke(name: "reader", on: connection)
+            var status = try await api.read("/v1/library-items").status
+            for _ in 0..<100 where status != .unauthorized {
+                try await Task.sleep(for: .milliseconds(50))
+                status = try await api.read("/v1/library-items").status
+            }
+            #expect(status == .unauthorized, "the revoked token is still accepted after 5 s")
+            #expect(cache.principal(forDigest: reader) == nil)
+            #expect(try await api.read("/v1/library-items").status == .unauthorized)
+            // The other token is looked up again and kept under the new mark.
+            #expect(try await api.write(.get, "/v1/library-items").status == .ok)
+            #expect(cache.principal(forDigest: TokenStore.digest(api.writeToken))?.name == "writer")
+        }
+    }
+
     @Test("tokens are stored only as SHA-256 digests")
     func tokensStoredHashed() async throws {
         try await LibraryAPIHarness.run { api in

@@ -35,11 +35,14 @@ public struct LibraryAPIService: Sendable {
     let consoleRenderer: ConsoleRenderer
     /// Signs the console's session cookies (a random key per process).
     let consoleSessions: ConsoleSession
-    /// Tells ``summaryCache`` when the fleet changed (nil when the summary is computed on every request).
-    let summaryWatcher: ComplianceSummaryWatcher?
+    /// The callers of valid API tokens, kept until a token is revoked.
+    let principalCache: APIPrincipalCache
+    /// Tells ``summaryCache`` when the fleet changed and ``principalCache`` when a token was revoked (nil when
+    /// the summary is computed on every request; tokens are then looked up on every request too).
+    let changeWatcher: CacheChangeWatcher?
 
-    /// The workers to run beside the HTTP server: the summary cache's change watcher.
-    public var services: [any Service] { summaryWatcher.map { [$0] } ?? [] }
+    /// The workers to run beside the HTTP server: the caches' change watcher.
+    public var services: [any Service] { changeWatcher.map { [$0] } ?? [] }
 
     /// Creates the service.
     ///
@@ -47,7 +50,7 @@ public struct LibraryAPIService: Sendable {
     ///   - fallbackCatalog: the catalog while the database has none; nil loads `AppleFeedSnapshots.defaultCatalog()`.
     ///   - summaryMaxAge: how long a compliance summary may be served after the fleet changed, or after it was
     ///     computed while changes are not watched (0 computes it on every request).
-    ///   - changeCheckInterval: how often the summary's change watcher checks when no notification arrives.
+    ///   - changeCheckInterval: how often the caches' change watcher checks when no notification arrives.
     public init(
         pool: ConnectionPool, fallbackCatalog: ReleaseCatalog? = nil, now: @escaping @Sendable () -> Date = { Date() },
         summaryMaxAge: Duration = .seconds(5), changeCheckInterval: Duration = .seconds(2),
@@ -58,9 +61,13 @@ public struct LibraryAPIService: Sendable {
         self.now = now
         let summaryCache = ComplianceSummaryCache(maxAge: summaryMaxAge)
         self.summaryCache = summaryCache
-        self.summaryWatcher =
+        let principalCache = APIPrincipalCache()
+        self.principalCache = principalCache
+        self.changeWatcher =
             summaryMaxAge > .zero
-            ? ComplianceSummaryWatcher(pool: pool, cache: summaryCache, idleInterval: changeCheckInterval, logger: logger)
+            ? CacheChangeWatcher(
+                pool: pool, summaryCache: summaryCache, principalCache: principalCache,
+                idleInterval: changeCheckInterval, logger: logger)
             : nil
         self.openAPIDocument = try OpenAPIRoutes.document()
         self.consoleRenderer = try ConsoleRenderer()
@@ -125,7 +132,7 @@ public struct LibraryAPIService: Sendable {
     public func addRoutes(to router: Router<ServiceRequestContext>) {
         let v1 = router.group("v1")
             .add(middleware: LibraryProblemMiddleware())
-            .add(middleware: TokenAuthMiddleware(pool: pool))
+            .add(middleware: TokenAuthMiddleware(pool: pool, principals: principalCache))
         ItemRoutes(service: self).add(to: v1)
         PreviewRoutes(service: self).add(to: v1)
         BlueprintRoutes(pool: pool).add(to: v1)

@@ -40,7 +40,7 @@ struct LibraryAPIHarness: Sendable {
     ///
     /// - Parameters:
     ///   - mode: `.router` (no socket) or `.live` (a real listener on 127.0.0.1, for a browser).
-    ///   - watchesChanges: runs the service's workers (the summary's change watcher) beside the app.
+    ///   - watchesChanges: runs the service's workers (the caches' change watcher) beside the app.
     static func run(
         summaryMaxAge: Duration = .zero, mode: TestingSetup = .router, watchesChanges: Bool = false,
         _ body: @escaping @Sendable (LibraryAPIHarness) async throws -> Void

@@ -2,6 +2,7 @@
 
 import Database
 import Digests
+import EventBus
 import Foundation
 import HTTPTypes
 
@@ -51,11 +52,40 @@ public enum TokenStore {
         return token
     }
 
-    /// Revokes the active token named `name`.
+    /// Revokes the active token named `name`, announcing it on the bus (``BusTopic/token``) in the same
+    /// transaction, so replicas that keep callers authenticated (``APIPrincipalCache``) drop them.
     public static func revoke(name: String, on connection: DatabaseConnection) throws {
-        let count = try connection.execute(
-            "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
-        guard count > 0 else { throw TokenError.unknownName(name) }
+        try connection.withTransaction { connection in
+            let count = try connection.execute(
+                "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
+            guard count > 0 else { throw TokenError.unknownName(name) }
+            try BusPublisher.publish(BusEventDraft(topic: BusTopic.token, entity: name), on: connection)
+        }
+    }
+
+    /// The newest revocation event id (0 when there is none): one backward step of the `(topic, id)` index.
+    static func revocationMark(on connection: DatabaseConnection) throws -> Int64 {
+        try connection.query(
+            "SELECT coalesce(max(id), 0) AS mark FROM bus_events WHERE topic = $1", [BusTopic.token]
+        ).first?.decode("mark") ?? 0
+    }
+
+    /// The caller whose token has the digest `tokenDigest` (nil when unknown or revoked) and the newest
+    /// revocation event id, read in one statement and so in one snapshot: an answer kept with that mark stays
+    /// true until a newer revocation is published.
+    static func principalAndRevocationMark(
+        forDigest tokenDigest: String, on connection: DatabaseConnection
+    ) throws -> (principal: APIPrincipal?, mark: Int64) {
+        let result = try connection.query(
+            """
+            SELECT t.name, array_to_json(t.scopes)::text AS scopes, m.mark
+            FROM (SELECT coalesce(max(id), 0) AS mark FROM bus_events WHERE topic = $2) m
+            LEFT JOIN api_tokens t ON t.token_hash = $1 AND t.revoked_at IS NULL
+            """, [tokenDigest, BusTopic.token])
+        guard let row = result.first else { return (nil, 0) }
+        let mark: Int64 = try row.decode("mark")
+        guard let name = try row.decodeIfPresent("name", as: String.self) else { return (nil, mark) }
+        return (APIPrincipal(name: name, scopes: try scopes(row.decode("scopes"))), mark)
     }
 
     /// The caller a clear token belongs to, or nil when it is unknown or revoked.
@@ -75,7 +105,11 @@ public enum TokenStore {
                 + "WHERE token_hash = $1 AND revoked_at IS NULL",
             [tokenDigest])
         guard let row = result.first else { return nil }
-        let scopes = try PostgresJSON(text: try row.decode("scopes", as: String.self)).decode([String].self)
-        return APIPrincipal(name: try row.decode("name"), scopes: Set(scopes.compactMap(TokenScope.init(rawValue:))))
+        return APIPrincipal(name: try row.decode("name"), scopes: try scopes(row.decode("scopes")))
+    }
+
+    /// The scopes in `json` (a JSON array of scope names); unknown names are ignored.
+    private static func scopes(_ json: String) throws -> Set<TokenScope> {
+        Set(try PostgresJSON(text: json).decode([String].self).compactMap(TokenScope.init(rawValue:)))
     }
 }

@@ -9,7 +9,7 @@ import NIOCore
 ///
 /// Every write that can change the summary publishes a bus event in its transaction (`plan`, `device`,
 /// `blueprint`, `library`), and each computation reads the newest such event id in its own snapshot (its
-/// *change mark*). While ``ComplianceSummaryWatcher`` reports the newest id (``noteChanges(upTo:)``), a kept
+/// *change mark*). While ``CacheChangeWatcher`` reports the newest id (``noteChanges(upTo:)``), a kept
 /// summary whose mark is not behind it is the database's current answer and is served without recomputing,
 /// however old. Once it is behind, it is *stale since* the watcher noticed; untracked (no watcher, or it lost
 /// the database) a summary is stale from the moment its computation started.
