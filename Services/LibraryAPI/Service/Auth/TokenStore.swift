@@ -38,27 +38,52 @@ public enum TokenStore {
         return prefix + SHA256Hex.hex(bytes)
     }
 
-    /// Creates a token named `name` with `scopes` and returns the clear token (shown once).
-    public static func create(name: String, scopes: Set<TokenScope>, on connection: DatabaseConnection) throws -> String
-    {
+    /// Who changes tokens from the executable: the audit log's actor for `library-api tokens …`.
+    public static var commandLineActor: String {
+        "command line (\(ProcessInfo.processInfo.userName))"
+    }
+
+    /// What the audit log records of a token: its name and scopes, never the token or its digest.
+    struct AuditedToken: Encodable {
+        var name: String
+        var scopes: [String]
+    }
+
+    /// Creates a token named `name` with `scopes`, audited as done by `actor`, and returns the clear token
+    /// (shown once).
+    public static func create(
+        name: String, scopes: Set<TokenScope>, actor: String = commandLineActor, on connection: DatabaseConnection
+    ) throws -> String {
         guard !name.isEmpty else { throw TokenError.emptyName }
         let token = randomSecret(prefix: "mos_")
-        let taken = try connection.query(
-            "SELECT 1 FROM api_tokens WHERE name = $1 AND revoked_at IS NULL", [name])
-        guard taken.rows.isEmpty else { throw TokenError.nameTaken(name) }
-        try connection.execute(
-            "INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1, $2, $3::text[])",
-            [name, digest(token), scopes.map(\.rawValue).sorted()])
+        let scopeNames = scopes.map(\.rawValue).sorted()
+        try connection.withTransaction { connection in
+            let taken = try connection.query(
+                "SELECT 1 FROM api_tokens WHERE name = $1 AND revoked_at IS NULL", [name])
+            guard taken.rows.isEmpty else { throw TokenError.nameTaken(name) }
+            try connection.execute(
+                "INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1, $2, $3::text[])",
+                [name, digest(token), scopeNames])
+            try AuditLog.record(
+                actor: actor, action: "apiToken.create", entityType: "apiToken", entityID: name, before: AuditedToken?.none,
+                after: AuditedToken(name: name, scopes: scopeNames), on: connection)
+        }
         return token
     }
 
-    /// Revokes the active token named `name`, announcing it on the bus (``BusTopic/token``) in the same
-    /// transaction, so replicas that keep callers authenticated (``APIPrincipalCache``) drop them.
-    public static func revoke(name: String, on connection: DatabaseConnection) throws {
+    /// Revokes the active token named `name`, audited as done by `actor`, announcing it on the bus
+    /// (``BusTopic/token``) in the same transaction, so replicas that keep callers authenticated
+    /// (``APIPrincipalCache``) drop them.
+    public static func revoke(name: String, actor: String = commandLineActor, on connection: DatabaseConnection) throws {
         try connection.withTransaction { connection in
-            let count = try connection.execute(
-                "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
-            guard count > 0 else { throw TokenError.unknownName(name) }
+            let revoked = try connection.query(
+                "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL "
+                    + "RETURNING array_to_json(scopes)::text AS scopes", [name])
+            guard let row = revoked.first else { throw TokenError.unknownName(name) }
+            let scopeNames = try PostgresJSON(text: try row.decode("scopes", as: String.self)).decode([String].self)
+            try AuditLog.record(
+                actor: actor, action: "apiToken.revoke", entityType: "apiToken", entityID: name,
+                before: AuditedToken(name: name, scopes: scopeNames), after: AuditedToken?.none, on: connection)
             try BusPublisher.publish(BusEventDraft(topic: BusTopic.token, entity: name), on: connection)
         }
     }
