@@ -140,7 +140,7 @@ struct SelfServiceFuzzTests {
             ])
             notes.append("odd route")
         }
-        if let body { headers[.contentType] = random.chance(0.9) ? "application/json" : "text/plain" }
+        if body != nil { headers[.contentType] = random.chance(0.9) ? "application/json" : "text/plain" }
         return Request(
             method: method, uri: uri, headers: headers, body: body, description: notes.joined(separator: ", "))
     }
