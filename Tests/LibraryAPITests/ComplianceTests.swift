@@ -159,7 +159,7 @@ struct ComplianceTests {
     @Test("with changes watched the cached summary follows a registered Mac, and is not recomputed otherwise")
     func summaryFollowsChanges() async throws {
         try await LibraryAPIHarness.run(summaryMaxAge: .seconds(5), watchesChanges: true) { api in
-            for _ in 0..<100 where await !api.service.summaryCache.isWatchingChanges {
+            for _ in 0..<600 where await !api.service.summaryCache.isWatchingChanges {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(await api.service.summaryCache.isWatchingChanges)
