@@ -15,7 +15,9 @@ final class APIPrincipalCache: Sendable {
     private struct State {
         /// The newest revocation event id the watcher has seen; nil while revocations are not watched.
         var watchedMark: Int64?
-        var callers: [String: (principal: APIPrincipal, mark: Int64)] = [:]
+        /// Callers read under `watchedMark`, by token digest: emptied whenever it changes, so empty while
+        /// revocations are not watched.
+        var callers: [String: APIPrincipal] = [:]
     }
 
     /// Most callers kept; past it the cache starts over (there are a handful of admin tokens, not thousands).
@@ -26,12 +28,7 @@ final class APIPrincipalCache: Sendable {
 
     /// The kept caller of the token with digest `digest`, if it is still known to be valid.
     func principal(forDigest digest: String) -> APIPrincipal? {
-        state.withLock { state in
-            guard let watched = state.watchedMark, let kept = state.callers[digest], kept.mark == watched else {
-                return nil
-            }
-            return kept.principal
-        }
+        state.withLock { $0.callers[digest] }
     }
 
     /// Keeps `principal` for `digest`, read under revocation mark `mark`; ignored unless that is the newest
@@ -40,7 +37,7 @@ final class APIPrincipalCache: Sendable {
         state.withLock { state in
             guard state.watchedMark == mark else { return }
             if state.callers.count >= Self.capacity { state.callers.removeAll(keepingCapacity: true) }
-            state.callers[digest] = (principal, mark)
+            state.callers[digest] = principal
         }
     }
 

@@ -120,17 +120,10 @@ public enum TokenStore {
 
     /// The caller whose token has the SHA-256 hex digest `tokenDigest` (a console session), or nil when it is
     /// unknown or revoked.
-    public static func principal(
-        forDigest tokenDigest: String, on connection: DatabaseConnection
-    ) throws
+    public static func principal(forDigest tokenDigest: String, on connection: DatabaseConnection) throws
         -> APIPrincipal?
     {
-        let result = try connection.query(
-            "SELECT name, array_to_json(scopes)::text AS scopes FROM api_tokens "
-                + "WHERE token_hash = $1 AND revoked_at IS NULL",
-            [tokenDigest])
-        guard let row = result.first else { return nil }
-        return APIPrincipal(name: try row.decode("name"), scopes: try scopes(row.decode("scopes")))
+        try principalAndRevocationMark(forDigest: tokenDigest, on: connection).principal
     }
 
     /// The scopes in `json` (a JSON array of scope names); unknown names are ignored.
