@@ -1,4 +1,4 @@
-// CacheChangeWatcher: tells library-api's caches the newest change and revocation event ids, so an unchanged
+// CacheChangeWatcher: tells library-api's caches the newest change event id and revocation mark, so an unchanged
 // fleet's summary is never recomputed and a valid token is not looked up on every request.
 
 import Database
@@ -8,8 +8,9 @@ import ServiceLifecycle
 
 /// LISTENs on the topics whose events announce a change to what the compliance summary counts
 /// (``ComplianceQueries/changeTopics``) and on token revocations (``BusTopic/token``). On every wake-up, every
-/// (re)connect and every idle interval it reads the newest event id of each (a few backward index steps) and
-/// hands them to ``ComplianceSummaryCache`` and ``APIPrincipalCache``. Not a consumer group: every replica
+/// (re)connect and every idle interval it reads the newest change event id (a few backward index steps) and
+/// the revocation mark (``TokenStore/revocationMark(on:)``) and hands them to ``ComplianceSummaryCache`` and
+/// ``APIPrincipalCache``. Not a consumer group: every replica
 /// keeps its own caches. If reading fails, or when it stops, the summary falls back to its age limit and
 /// callers are looked up on every request again.
 struct CacheChangeWatcher: Service {

@@ -3,8 +3,8 @@
 
 import Synchronization
 
-/// The callers of valid tokens, by token digest, each kept with the *revocation mark* (the newest `token`
-/// bus event id) read in the same snapshot as the token (``TokenStore/principalAndRevocationMark(forDigest:on:)``).
+/// The callers of valid tokens, by token digest, each read together with the *revocation mark* (how many
+/// tokens have ever been revoked) in one snapshot (``TokenStore/principalAndRevocationMark(forDigest:on:)``).
 ///
 /// A kept caller is used only while changes are watched and the newest revocation the watcher has seen
 /// (``noteRevocations(upTo:)``) is the one it was read under: any revocation, of any token, makes every kept
@@ -13,7 +13,7 @@ import Synchronization
 /// kept and every request looks its token up, as before.
 final class APIPrincipalCache: Sendable {
     private struct State {
-        /// The newest revocation event id the watcher has seen; nil while revocations are not watched.
+        /// The newest revocation mark the watcher has seen; nil while revocations are not watched.
         var watchedMark: Int64?
         /// Callers read under `watchedMark`, by token digest: emptied whenever it changes, so empty while
         /// revocations are not watched.
@@ -41,7 +41,7 @@ final class APIPrincipalCache: Sendable {
         }
     }
 
-    /// Records the newest revocation event id (nil: revocations are no longer watched, so nothing is kept).
+    /// Records the newest revocation mark (nil: revocations are no longer watched, so nothing is kept).
     /// Callers kept under an older mark are dropped.
     func noteRevocations(upTo mark: Int64?) {
         state.withLock { state in

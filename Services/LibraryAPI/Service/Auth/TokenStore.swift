@@ -88,25 +88,28 @@ public enum TokenStore {
         }
     }
 
-    /// The newest revocation event id (0 when there is none): one backward step of the `(topic, id)` index.
+    /// The *revocation mark*: how many tokens have ever been revoked. Tokens are never deleted, so every
+    /// revocation that commits raises it, whatever the commit order, and it does not depend on `bus_events`
+    /// keeping the `token` events (the event only wakes the watcher; ``EventPruner`` may delete it).
+    private static let revocationMarkSQL = "SELECT count(*) AS mark FROM api_tokens WHERE revoked_at IS NOT NULL"
+
+    /// The current revocation mark (see ``revocationMarkSQL``).
     static func revocationMark(on connection: DatabaseConnection) throws -> Int64 {
-        try connection.query(
-            "SELECT coalesce(max(id), 0) AS mark FROM bus_events WHERE topic = $1", [BusTopic.token]
-        ).first?.decode("mark") ?? 0
+        try connection.query(revocationMarkSQL).first?.decode("mark") ?? 0
     }
 
-    /// The caller whose token has the digest `tokenDigest` (nil when unknown or revoked) and the newest
-    /// revocation event id, read in one statement and so in one snapshot: an answer kept with that mark stays
-    /// true until a newer revocation is published.
+    /// The caller whose token has the digest `tokenDigest` (nil when unknown or revoked) and the revocation
+    /// mark, read in one statement and so in one snapshot: an answer kept with that mark stays true until
+    /// another token is revoked.
     static func principalAndRevocationMark(
         forDigest tokenDigest: String, on connection: DatabaseConnection
     ) throws -> (principal: APIPrincipal?, mark: Int64) {
         let result = try connection.query(
             """
             SELECT t.name, array_to_json(t.scopes)::text AS scopes, m.mark
-            FROM (SELECT coalesce(max(id), 0) AS mark FROM bus_events WHERE topic = $2) m
+            FROM (\(revocationMarkSQL)) m
             LEFT JOIN api_tokens t ON t.token_hash = $1 AND t.revoked_at IS NULL
-            """, [tokenDigest, BusTopic.token])
+            """, [tokenDigest])
         guard let row = result.first else { return (nil, 0) }
         let mark: Int64 = try row.decode("mark")
         guard let name = try row.decodeIfPresent("name", as: String.self) else { return (nil, mark) }
