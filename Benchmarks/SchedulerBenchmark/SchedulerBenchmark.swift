@@ -114,15 +114,15 @@ struct SchedulerBenchmark: AsyncParsableCommand {
             BenchmarkResult(
                 name: "new release → every affected plan and declaration set written (\(macs) Macs)",
                 figure: release.seconds, unit: "s", reference: reference,
-                referenceName: "PostgreSQL copying \(macs) plan rows", target: "≤ 10 s", met: release.seconds <= 10),
+                referenceName: "PostgreSQL copying \(macs) whole plan rows", target: "≤ 10 s", met: release.seconds <= 10),
             BenchmarkResult(
                 name: "blueprint-wide item change → every plan written (\(macs) Macs)",
                 figure: change.seconds, unit: "s", reference: reference,
-                referenceName: "PostgreSQL copying \(macs) plan rows", target: "≤ 10 s", met: change.seconds <= 10),
+                referenceName: "PostgreSQL copying \(macs) whole plan rows", target: "≤ 10 s", met: change.seconds <= 10),
             BenchmarkResult(
                 name: "first evaluation of the whole fleet (\(macs) Macs)",
                 figure: initial.seconds, unit: "s", reference: reference,
-                referenceName: "PostgreSQL copying \(macs) plan rows", target: "—", met: nil),
+                referenceName: "PostgreSQL copying \(macs) whole plan rows", target: "—", met: nil),
             BenchmarkResult(
                 name: "peak memory of the scheduler process", figure: peakMiB, unit: "MiB", reference: 1024,
                 referenceName: "1 GiB", target: "≤ 1024 MiB", met: peakMiB <= 1024),
@@ -137,11 +137,19 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// Reference: PostgreSQL alone writing the same number of plan rows (copying mac_plans), in seconds.
+    /// Reference: PostgreSQL alone writing the same number of whole plan rows, in seconds: mac_plans copied with
+    /// each Mac's plan JSON in its row, as they were stored before plans were kept once per shape (migration
+    /// 0020), so the reference stays what it measured before.
     private func copyPlansSeconds(_ pool: ConnectionPool) async throws -> Double {
         let start = ContinuousClock.now
         try await pool.withConnection { connection in
-            try connection.execute("CREATE TABLE plan_copy AS SELECT * FROM mac_plans")
+            try connection.execute(
+                """
+                CREATE TABLE plan_copy AS
+                SELECT p.*, replace(s.plan::text, '00000000-0000-0000-0000-000000000000', upper(p.device_id::text))::json
+                       AS plan
+                FROM mac_plans p JOIN plan_shapes s ON s.plan_digest = p.plan_digest
+                """)
         }
         let reference = (ContinuousClock.now - start).seconds
         print("reference: copying \(macs) plan rows in PostgreSQL took \(format(reference)) s")

@@ -65,14 +65,17 @@ struct SelfServiceGatewayBenchmark: AsyncParsableCommand {
                        now(), nextval('status_report_sequence')
                 FROM devices
                 """)
+            // Every Mac has the same plan but for its id and instant: one shape (see PlanStore).
+            try connection.query(
+                "INSERT INTO plan_shapes (plan_digest, plan) VALUES ('bench', $1::json)", [PostgresJSON(text: planJSON)])
             try connection.query(
                 """
-                INSERT INTO mac_plans (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,
+                INSERT INTO mac_plans (device_id, plan_digest, compliance, os_target_version, os_target_build,
                                        os_deadline, os_deadline_local, days_remaining, is_legacy, evaluated_at)
-                SELECT id, $1::json, 'bench', 'pending', '15.7.2', '24G325',
+                SELECT id, 'bench', 'pending', '15.7.2', '24G325',
                        now() + (random() * interval '14 days'), '2026-12-01T09:00:00', 7, false, now()
                 FROM devices
-                """, [PostgresJSON(text: planJSON)])
+                """)
             // One statement each: several statements in one simple query run as one transaction block,
             // which VACUUM refuses.
             for table in ["devices", "device_status", "mac_plans"] {

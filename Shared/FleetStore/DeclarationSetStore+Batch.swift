@@ -20,8 +20,8 @@ extension DeclarationSetStore {
     }
 
     /// Like `replace` for many Macs at once, in the caller's transaction: stores every set whose token
-    /// differs from the stored one and queues (or refreshes) each changed Mac's coalesced
-    /// `DeclarativeManagement` command. It publishes **no** event, so the caller can publish its `plan` and
+    /// differs from the stored one and queues each changed Mac's coalesced `DeclarativeManagement` command
+    /// (or bumps the revision of the one still queued; it is rendered when delivered). It publishes **no** event, so the caller can publish its `plan` and
     /// `command` events once, as the last step of its transaction (publishing holds the bus order lock
     /// until commit). Returns the ids of the Macs whose set changed.
     public static func replaceChanged(_ replacements: [Replacement], on connection: DatabaseConnection) throws -> [UUID] {
@@ -39,29 +39,12 @@ extension DeclarationSetStore {
         guard !changed.isEmpty else { return [] }
 
         var changedAt: [Date] = []
-        var commands: [MDMCommand] = []
-        // Macs with the same set and instant get the same command but for its UUID: serialise it once.
-        struct CommandContent: Hashable {
-            var declarationsToken: String
-            var instant: Date
-        }
-        var templates: [CommandContent: MDMCommand] = [:]
         for replacement in changed {
             var instant = Date(timeIntervalSince1970: replacement.set.changedAt.timeIntervalSince1970.rounded(.down))
             if let previous = stored[replacement.deviceID]?.updatedAt, instant <= previous {
                 instant = Date(timeIntervalSince1970: previous.timeIntervalSince1970.rounded(.down) + 1)
             }
             changedAt.append(instant)
-            let content = CommandContent(declarationsToken: replacement.set.declarationsToken, instant: instant)
-            if let template = templates[content] {
-                commands.append(template.reissued(as: UUID()))
-            } else {
-                let command = MDMCommand.declarativeManagement(
-                    tokensJSON: DeclarationSet.tokensJSON(declarationsToken: content.declarationsToken, timestamp: instant),
-                    commandUUID: UUID())
-                templates[content] = command
-                commands.append(command)
-            }
         }
         try storeContents(of: changed.map(\.set), on: connection)
         let ids = changed.map(\.deviceID)
@@ -72,16 +55,17 @@ extension DeclarationSetStore {
             ON CONFLICT (device_id) DO UPDATE
             SET declarations_token = EXCLUDED.declarations_token, updated_at = EXCLUDED.updated_at
             """, [ids, changed.map(\.set.declarationsToken), changedAt])
+        // The command is rendered from the stored set when it is delivered (`synchronizationCommand`), so a
+        // queued one only needs its revision bumped: no indexed column changes (migration 0019).
         try connection.execute(
             """
-            INSERT INTO command_outbox (device_id, enrollment_id, command_uuid, request_type, payload, coalesce_key)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+            INSERT INTO command_outbox (device_id, enrollment_id, request_type, payload, coalesce_key)
+            SELECT d, e, 'DeclarativeManagement', NULL, k FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(d, e, k)
             ON CONFLICT (coalesce_key) WHERE state = 'queued' AND coalesce_key IS NOT NULL DO UPDATE
-            SET payload = EXCLUDED.payload, command_uuid = EXCLUDED.command_uuid,
-                enrollment_id = EXCLUDED.enrollment_id, updated_at = clock_timestamp()
+            SET revision = command_outbox.revision + 1, payload = NULL, enrollment_id = EXCLUDED.enrollment_id,
+                updated_at = clock_timestamp()
             """,
-            [ids, changed.map(\.enrollmentID), commands.map(\.commandUUID), commands.map(\.requestType),
-             commands.map(\.plist), ids.map { coalesceKey(deviceID: $0) }])
+            [ids, changed.map(\.enrollmentID), ids.map { coalesceKey(deviceID: $0) }])
         return ids
     }
 

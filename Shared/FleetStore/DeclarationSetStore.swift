@@ -16,7 +16,8 @@ import Foundation
 public enum DeclarationSetStore {
     /// Stores `set` as the Mac's declaration set when its token differs from the stored one. In the same
     /// transaction it queues one `DeclarativeManagement` command (coalesced per Mac: while one is still
-    /// queued, its payload is replaced with the latest tokens instead of adding another) and publishes a
+    /// queued, its revision is bumped instead of adding another; it is rendered with the latest tokens when it
+    /// is delivered, see `synchronizationCommand`) and publishes a
     /// `plan` event (entity: device id, payload `{"declarationsToken": …}`) and a `command` event.
     ///
     /// The stored change instant (the `tokens` Timestamp) is `set.changedAt` truncated to the second, moved
@@ -55,6 +56,25 @@ public enum DeclarationSetStore {
 
     /// The outbox `coalesce_key` of a Mac's DeclarativeManagement command: `dm:<device id>`.
     public static func coalesceKey(deviceID: UUID) -> String { "dm:\(deviceID.postgresText)" }
+
+    /// The `DeclarativeManagement` command for a Mac, rendered when it is delivered (queued rows keep no
+    /// payload, migration 0019): its `Data` is the `tokens` body the publisher serves the Mac at that moment —
+    /// the stored set's token and change instant, or, for a Mac without a set, the empty set stamped with its
+    /// registration instant (as `load` serves it).
+    public static func synchronizationCommand(
+        declarationsToken: String?, changedAt: Date?, registeredAt: Date, commandUUID: UUID
+    ) -> MDMCommand {
+        let tokensJSON: String
+        if let declarationsToken, let changedAt {
+            tokensJSON = DeclarationSet.tokensJSON(declarationsToken: declarationsToken, timestamp: changedAt)
+        } else {
+            let empty = DeclarationSet(
+                declarations: [],
+                changedAt: Date(timeIntervalSince1970: registeredAt.timeIntervalSince1970.rounded(.down)))
+            tokensJSON = empty.tokensJSON(timestamp: empty.changedAt)
+        }
+        return MDMCommand.declarativeManagement(tokensJSON: tokensJSON, commandUUID: commandUUID)
+    }
 
     /// Deletes the Mac's set (for a Mac leaving management) and publishes a `plan` event; returns whether
     /// there was one. The Mac then reads as an empty set. No command is queued: call `replace` with an

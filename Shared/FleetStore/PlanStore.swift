@@ -6,10 +6,14 @@ import Digests
 import Foundation
 import ManagedOSDomain
 
-/// Reads and writes `mac_plans` (migration 0006).
+/// Reads and writes `mac_plans` (migration 0006) and `plan_shapes` (migration 0020).
 ///
-/// A plan is written only when its digest (the plan without its evaluation instant) differs from the
-/// stored one, so re-evaluating unchanged inputs writes nothing.
+/// Macs in the same situation (same items, versions, deadlines) have plans that differ only in their Mac id
+/// and evaluation instant. Such plans share one *shape* — the plan JSON with both blanked (the nil UUID and
+/// `1970-01-01T00:00:00Z`) — stored once in `plan_shapes` under its SHA-256 hex, the `plan_digest`. A Mac's
+/// row holds that digest beside its own instant and the columns the views filter on; its plan is the shape with
+/// its id and instant put back (`document`). A plan is written only when its digest (or the items reaching
+/// the Mac) differs from the stored one, so re-evaluating unchanged inputs writes nothing.
 public enum PlanStore {
     /// One plan to write and the items that reached the Mac when it was evaluated.
     public struct Entry: Sendable, Hashable {
@@ -26,42 +30,36 @@ public enum PlanStore {
     }
 
     fileprivate static let digestEpoch = Date(timeIntervalSince1970: 0)
-    /// `"evaluatedAt":"1970-01-01T00:00:00Z"`: the key-value pair as it appears in a blanked plan's JSON.
+    /// `"evaluatedAt":"1970-01-01T00:00:00Z"`: the key-value pair as it appears in a shape's JSON.
     fileprivate static let blankStamp = stampFragment(digestEpoch)
+    /// The Mac id of a shape: the nil UUID (no Mac has it) as `JSONEncoder` writes UUIDs.
+    fileprivate static let shapeIDText = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).uuidString
 
-    /// SHA-256 hex of the plan's JSON with its evaluation instant blanked out.
-    public static func digest(of plan: MacPlan) throws -> String { try encoded(plan).digest }
+    /// The plan's `plan_digest`: SHA-256 hex of its shape's JSON (the plan without its Mac id and instant).
+    public static func digest(of plan: MacPlan) throws -> String { try PlanEncoder().shape(of: plan).digest }
 
-    /// The plan's JSON (as stored) and its digest. See `PlanEncoder`; this is one plan without a shared cache.
-    static func encoded(_ plan: MacPlan, stamp: String? = nil) throws -> (json: String, digest: String) {
-        try PlanEncoder().encode(plan, stamp: stamp)
+    /// The plan JSON of the Mac `macID` evaluated at `evaluatedAt` whose shape is `shape`: what the domain's
+    /// `MacPlan` encodes to.
+    public static func document(shape: String, macID: UUID, evaluatedAt: Date) -> String {
+        let placed = UTF8Replacement.replacing(shapeIDText, with: macID.uuidString, in: shape)
+        return UTF8Replacement.replacing(blankStamp, with: stampFragment(evaluatedAt), in: placed)
     }
 
-    /// Encodes plans for storage. Macs in the same situation (same items, versions, deadlines) have plans
-    /// that differ only in their Mac id and evaluation instant, so each distinct *shape* — the plan with
-    /// both blanked — is JSON-encoded once and copied with the real id and instant put in; `JSONEncoder`
-    /// was most of the scheduler's time otherwise. The digest covers the plan with only its instant blanked.
+    /// Encodes plans into shapes, each distinct shape once (`JSONEncoder` was most of the scheduler's time
+    /// otherwise).
     final class PlanEncoder {
-        /// The Mac id of a shape: the nil UUID (no Mac has it) written as `JSONEncoder` writes UUIDs.
-        private static let shapeID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        private static let shapeIDText = shapeID.uuidString
-        private var shapes: [MacPlan: String] = [:]
+        private var shapes: [MacPlan: (json: String, digest: String)] = [:]
 
-        func encode(_ plan: MacPlan, stamp: String? = nil) throws -> (json: String, digest: String) {
+        /// The shape's JSON and digest.
+        func shape(of plan: MacPlan) throws -> (json: String, digest: String) {
             var shape = plan
-            shape.macID = Self.shapeID
+            shape.macID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
             shape.evaluatedAt = digestEpoch
-            let template: String
-            if let known = shapes[shape] {
-                template = known
-            } else {
-                template = try PostgresJSON(encoding: shape).text
-                shapes[shape] = template
-            }
-            let blank = UTF8Replacement.replacing(Self.shapeIDText, with: plan.macID.uuidString, in: template)
-            let digest = SHA256Hex.digest(of: blank)
-            let json = UTF8Replacement.replacing(blankStamp, with: stamp ?? stampFragment(plan.evaluatedAt), in: blank)
-            return (json, digest)
+            if let known = shapes[shape] { return known }
+            let json = try PostgresJSON(encoding: shape).text
+            let encoded = (json, SHA256Hex.digest(of: json))
+            shapes[shape] = encoded
+            return encoded
         }
     }
 
@@ -85,21 +83,21 @@ public enum PlanStore {
         ).rows {
             stored[try row.decode("device_id")] = (try row.decode("plan_digest"), try row.decode("item_ids"))
         }
-        var ids: [UUID] = [], plans: [String] = [], digests: [String] = [], compliance: [String] = []
+        var ids: [UUID] = [], digests: [String] = [], compliance: [String] = []
         var osVersions: [String?] = [], osBuilds: [String?] = [], osDeadlines: [Date?] = [], osLocal: [String?] = []
         var bsiBuilds: [String?] = [], bsiDeadlines: [Date?] = [], days: [Int?] = [], legacy: [Bool] = []
         var next: [Date?] = [], evaluated: [Date] = [], itemIDs: [String] = []
-        var stamps: [Date: String] = [:]
+        var newShapes: [String: String] = [:]
         let encoder = PlanEncoder()
         for entry in entries {
             let plan = entry.plan
-            let stamp = stamps[plan.evaluatedAt] ?? stampFragment(plan.evaluatedAt)
-            stamps[plan.evaluatedAt] = stamp
-            let (json, digest) = try encoder.encode(plan, stamp: stamp)
-            if let previous = stored[plan.macID], previous.digest == digest, previous.items == entry.itemIDs { continue }
+            let shape = try encoder.shape(of: plan)
+            if let previous = stored[plan.macID], previous.digest == shape.digest, previous.items == entry.itemIDs {
+                continue
+            }
+            newShapes[shape.digest] = shape.json
             ids.append(plan.macID)
-            plans.append(json)
-            digests.append(digest)
+            digests.append(shape.digest)
             compliance.append(plan.compliance.status.rawValue)
             osVersions.append(plan.osEnforcement.map { $0.targetVersion.description })
             osBuilds.append(plan.osEnforcement?.targetBuild?.rawValue)
@@ -114,20 +112,28 @@ public enum PlanStore {
             itemIDs.append("{" + entry.itemIDs.map(\.uuidString).joined(separator: ",") + "}")
         }
         guard !ids.isEmpty else { return [] }
+        // Shapes are immutable and keyed by their digest: one a concurrent writer stored too is left as it is.
+        let shapeDigests = newShapes.keys.sorted()
+        try connection.execute(
+            """
+            INSERT INTO plan_shapes (plan_digest, plan)
+            SELECT d, p::json FROM unnest($1::text[], $2::text[]) AS u(d, p)
+            ON CONFLICT (plan_digest) DO NOTHING
+            """, [shapeDigests, shapeDigests.map { newShapes[$0]! }])
         return try connection.query(
             """
-            INSERT INTO mac_plans AS p (device_id, plan, plan_digest, compliance, os_target_version, os_target_build,
+            INSERT INTO mac_plans AS p (device_id, plan_digest, compliance, os_target_version, os_target_build,
                                         os_deadline, os_deadline_local, bsi_target_build, bsi_deadline,
                                         days_remaining, is_legacy, next_evaluation_at, evaluated_at, item_ids)
-            SELECT u.device_id, u.plan::json, u.digest, u.compliance, u.os_version, u.os_build, u.os_deadline,
+            SELECT u.device_id, u.digest, u.compliance, u.os_version, u.os_build, u.os_deadline,
                    u.os_local, u.bsi_build, u.bsi_deadline, u.days, u.legacy, u.next, u.evaluated, u.items::uuid[]
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                        $8::text[], $9::text[], $10::timestamptz[], $11::integer[], $12::boolean[],
-                        $13::timestamptz[], $14::timestamptz[], $15::text[])
-                 AS u(device_id, plan, digest, compliance, os_version, os_build, os_deadline, os_local, bsi_build,
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                        $7::text[], $8::text[], $9::timestamptz[], $10::integer[], $11::boolean[],
+                        $12::timestamptz[], $13::timestamptz[], $14::text[])
+                 AS u(device_id, digest, compliance, os_version, os_build, os_deadline, os_local, bsi_build,
                       bsi_deadline, days, legacy, next, evaluated, items)
             ON CONFLICT (device_id) DO UPDATE SET
-                plan = EXCLUDED.plan, plan_digest = EXCLUDED.plan_digest, compliance = EXCLUDED.compliance,
+                plan_digest = EXCLUDED.plan_digest, compliance = EXCLUDED.compliance,
                 os_target_version = EXCLUDED.os_target_version, os_target_build = EXCLUDED.os_target_build,
                 os_deadline = EXCLUDED.os_deadline, os_deadline_local = EXCLUDED.os_deadline_local,
                 bsi_target_build = EXCLUDED.bsi_target_build, bsi_deadline = EXCLUDED.bsi_deadline,
@@ -138,15 +144,26 @@ public enum PlanStore {
                OR p.item_ids IS DISTINCT FROM EXCLUDED.item_ids
             RETURNING p.device_id
             """,
-            [ids, plans, digests, compliance, osVersions, osBuilds, osDeadlines, osLocal, bsiBuilds, bsiDeadlines, days,
+            [ids, digests, compliance, osVersions, osBuilds, osDeadlines, osLocal, bsiBuilds, bsiDeadlines, days,
              legacy, next, evaluated, itemIDs]
         ).rows.map { try $0.decode("device_id") }
     }
 
     /// The stored plan of one Mac, or nil before its first evaluation.
     public static func plan(deviceID: UUID, on connection: DatabaseConnection) throws -> MacPlan? {
-        try connection.query("SELECT plan::text AS plan FROM mac_plans WHERE device_id = $1::uuid", [deviceID]).first
-            .map { try PostgresJSON(text: try $0.decode("plan")).decode(MacPlan.self) }
+        try document(deviceID: deviceID, on: connection).map { try PostgresJSON(text: $0).decode(MacPlan.self) }
+    }
+
+    /// The stored plan JSON of one Mac (its shape with its id and instant put back), or nil.
+    public static func document(deviceID: UUID, on connection: DatabaseConnection) throws -> String? {
+        try connection.query(
+            """
+            SELECT s.plan::text AS shape, p.evaluated_at
+            FROM mac_plans p JOIN plan_shapes s ON s.plan_digest = p.plan_digest WHERE p.device_id = $1::uuid
+            """, [deviceID]
+        ).first.map {
+            document(shape: try $0.decode("shape"), macID: deviceID, evaluatedAt: try $0.decode("evaluated_at"))
+        }
     }
 
     /// Deletes the plan of a Mac that no longer has an evaluable state.

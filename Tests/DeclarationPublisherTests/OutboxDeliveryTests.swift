@@ -170,6 +170,42 @@ struct OutboxDeliveryTests {
         #expect(tokens?.contains(try #require(latest).declarationsToken) == true)
     }
 
+    /// A change coalesced into the command while it is in flight: the first delivery is not marked delivered,
+    /// the command is queued again under a new `CommandUUID` and goes out with the newer tokens.
+    @Test func aChangeWhileInFlightIsDeliveredAgainUnderANewUUID() async throws {
+        let (database, mac, first) = try await Self.databaseWithQueuedSync()
+        defer { database.drop() }
+        let harness = PublisherHarness(database: database, pool: database.makePool(maximumConnections: 2))
+        let outbox = CommandOutbox(pool: harness.pool)
+        let inFlight = try #require(try await outbox.claim(limit: 10, lease: .seconds(60)).first)
+        #expect(inFlight.payload.contains(inFlight.commandUUID.uuidString))
+        func tokens(_ command: OutboxCommand) throws -> String {
+            let root =
+                try PropertyListSerialization.propertyList(from: Data(command.payload.utf8), format: nil) as? [String: Any]
+            let data = try #require((root?["Command"] as? [String: Any])?["Data"] as? Data)
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(try tokens(inFlight).contains(first.declarationsToken))
+
+        let second = PublisherFixtures.set(
+            mac, macOS: "15.6",
+            plan: PublisherFixtures.plan(mac, os: PublisherFixtures.enforcement("15.7.2", deadline: "2026-02-01T09:00:00")),
+            at: PublisherFixtures.evaluatedAt.addingTimeInterval(3600))
+        #expect(second.declarationsToken != first.declarationsToken)
+        #expect(try await harness.replace(mac, "mac-out", second))
+        #expect(try harness.count("command_outbox") == 1)
+
+        #expect(try await !outbox.markDelivered(inFlight))
+        #expect(try harness.count("command_outbox", "state = 'queued' AND revision = 1") == 1)
+        let again = try #require(try await outbox.claim(limit: 10, lease: .seconds(60)).first)
+        #expect(again.id == inFlight.id)
+        #expect(again.commandUUID != inFlight.commandUUID)
+        #expect(try tokens(again).contains(second.declarationsToken))
+        #expect(try await outbox.markDelivered(again))
+        #expect(try harness.count("command_outbox", "state = 'delivered'") == 1)
+        await harness.pool.close()
+    }
+
     @Test func nothingIsLostWhenTheDelivererStopsMidDelivery() async throws {
         let (database, _, _) = try await Self.databaseWithQueuedSync()
         defer { database.drop() }

@@ -14,14 +14,15 @@ import Testing
 
 @Suite("DDM tokens and replicas", .enabled(if: TestDatabase.isEnabled))
 struct TokenChangeTests {
-    /// The tokens JSON carried by the Mac's queued DeclarativeManagement command.
-    static func queuedTokens(_ harness: PublisherHarness, _ mac: UUID) throws -> String? {
-        guard
-            let payload: String = try harness.database.query(
-                "SELECT payload FROM command_outbox WHERE device_id = $1 AND state = 'queued'", [mac]
-            ).first?.decode("payload")
+    /// The tokens JSON of the Mac's queued DeclarativeManagement command, as delivery renders it when it claims
+    /// the command.
+    static func queuedTokens(_ harness: PublisherHarness, _ mac: UUID) async throws -> String? {
+        let claimed = try await CommandOutbox(pool: harness.pool).claim(limit: 10, lease: .seconds(60))
+        guard let command = claimed.first(where: { $0.deviceID == mac && $0.requestType == "DeclarativeManagement" })
         else { return nil }
-        let root = try PropertyListSerialization.propertyList(from: Data(payload.utf8), format: nil) as? [String: Any]
+        let root =
+            try PropertyListSerialization.propertyList(from: Data(command.payload.utf8), format: nil) as? [String: Any]
+        #expect(root?["CommandUUID"] as? String == command.commandUUID.uuidString)
         let data = (root?["Command"] as? [String: Any])?["Data"] as? Data
         return data.map { String(decoding: $0, as: UTF8.self) }
     }
@@ -75,7 +76,9 @@ struct TokenChangeTests {
                 last = set
             }
             #expect(try harness.count("command_outbox") == 1)
-            let queued = try #require(try Self.queuedTokens(harness, mac))
+            // Nine changes coalesced into the first command: its revision moved, no payload was stored.
+            #expect(try harness.count("command_outbox", "revision = 9 AND payload IS NULL") == 1)
+            let queued = try #require(try await Self.queuedTokens(harness, mac))
             #expect(queued.contains(try #require(last).declarationsToken))
             // The command carries exactly what the tokens endpoint serves.
             let held1 = try await eventually { try await client.ddm("/tokens", enrollment: "mac-burst").text == queued }

@@ -51,21 +51,31 @@ struct DeclarationSetStoreTests {
             #expect(stored.bodies.count == 2)
         }
 
-        // One command per Mac, each with its own UUID and the tokens of its own set.
+        // One command per Mac, each with its own UUID, kept without a payload: rendered when delivered, it
+        // carries the tokens of the Mac's own set.
         let commands = try connection.query(
-            "SELECT device_id, command_uuid, payload FROM command_outbox WHERE request_type = 'DeclarativeManagement'"
+            """
+            SELECT c.device_id, c.command_uuid, c.payload, s.declarations_token, s.updated_at, d.registered_at
+            FROM command_outbox c JOIN declaration_sets s USING (device_id) JOIN devices d ON d.id = c.device_id
+            WHERE c.request_type = 'DeclarativeManagement'
+            """
         ).rows
         #expect(commands.count == 3)
         #expect(Set(try commands.map { try $0.decode("command_uuid", as: UUID.self) }).count == 3)
         for row in commands {
             let device: UUID = try row.decode("device_id")
-            let plist: String = try row.decode("payload")
+            #expect(try row.decodeIfPresent("payload", as: String.self) == nil)
+            let command = DeclarationSetStore.synchronizationCommand(
+                declarationsToken: try row.decode("declarations_token"), changedAt: try row.decode("updated_at"),
+                registeredAt: try row.decode("registered_at"), commandUUID: try row.decode("command_uuid"))
             let root = try #require(
-                try PropertyListSerialization.propertyList(from: Data(plist.utf8), format: nil) as? [String: Any])
+                try PropertyListSerialization.propertyList(from: Data(command.plist.utf8), format: nil)
+                    as? [String: Any])
             #expect(root["CommandUUID"] as? String == (try row.decode("command_uuid", as: UUID.self)).uuidString)
             let data = try #require((root["Command"] as? [String: Any])?["Data"] as? Data)
             let token = sets[ids.firstIndex(of: device)!].declarationsToken
             #expect(String(decoding: data, as: UTF8.self).contains(token))
+            #expect(String(decoding: data, as: UTF8.self).contains("2026-08-10T12:00:00Z"))
         }
 
         // The same sets again: nothing changes. Moving one Mac to the other content reuses the stored copy.

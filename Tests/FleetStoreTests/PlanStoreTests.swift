@@ -1,5 +1,5 @@
-// PlanStoreTests: plans are stored as the domain JSON with their real evaluation instant, the digest ignores
-// that instant, and writing an unchanged plan writes nothing.
+// PlanStoreTests: plans are stored once per shape and read back as the domain JSON with their Mac id and real
+// evaluation instant, the digest ignores that instant, and writing an unchanged plan writes nothing.
 
 import AppleFeedSnapshots
 import Database
@@ -51,7 +51,7 @@ struct PlanStoreTests {
         #expect(try PlanStore.plan(deviceID: mac, on: connection) == changed)
     }
 
-    @Test("Macs with equal plans but for their id are written in one batch, each with its own id, JSON and digest")
+    @Test("Macs with equal plans but for their id share one stored shape; each reads back with its own id")
     func sameShapeDifferentMacs() async throws {
         let database = try await TestDatabase.create()
         defer { database.drop() }
@@ -62,10 +62,15 @@ struct PlanStoreTests {
         let instant = try Date("2026-08-10T12:00:00Z", strategy: .iso8601)
         let plans = try macs.map { try Self.plan(at: instant, mac: $0) }
         #expect(Set(try PlanStore.write(plans.map { .init(plan: $0, itemIDs: []) }, on: connection)) == Set(macs))
+        #expect(try connection.query("SELECT count(*) AS n FROM plan_shapes").first!.decode("n", as: Int.self) == 1)
         for plan in plans {
             #expect(try PlanStore.plan(deviceID: plan.macID, on: connection) == plan)
-            // The digest, computed here straight from JSONEncoder, is what was stored.
+            // The stored document is exactly what JSONEncoder writes for the Mac's plan.
+            #expect(try PlanStore.document(deviceID: plan.macID, on: connection) == PostgresJSON(encoding: plan).text)
+            // The digest, computed here straight from JSONEncoder over the plan without its id and instant,
+            // is what was stored.
             var blanked = plan
+            blanked.macID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
             blanked.evaluatedAt = Date(timeIntervalSince1970: 0)
             let expected = SHA256Hex.digest(of: try PostgresJSON(encoding: blanked).text)
             #expect(try PlanStore.digest(of: plan) == expected)

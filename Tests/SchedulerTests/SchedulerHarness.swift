@@ -121,7 +121,7 @@ struct SchedulerHarness {
 
     /// Every row of the tables the scheduler writes, as text (to prove that nothing changed).
     func snapshot() throws -> [String] {
-        try ["catalog_releases", "catalog_models", "mac_plans", "declaration_sets", "declaration_contents",
+        try ["catalog_releases", "catalog_models", "mac_plans", "plan_shapes", "declaration_sets", "declaration_contents",
              "declaration_content_items", "command_outbox",
              "evaluation_queue"].flatMap { table in
             try database.query("SELECT t::text AS row FROM \(table) t ORDER BY 1").rows.map { table + ":" + (try $0.decode("row") as String) }

@@ -29,10 +29,7 @@ struct SelfServiceUpdatesCacheTests {
         _ mac: GatewayHarness.Mac, deadlineInDays days: Double, publish: Bool, harness: GatewayHarness
     ) throws {
         let connection = try DatabaseConnection.connect(harness.database.configuration)
-        let stored: String = try #require(
-            try connection.query("SELECT plan::text AS plan FROM mac_plans WHERE device_id = $1", [mac.id]).first?
-                .decode("plan"))
-        var plan = try PostgresJSON(text: stored).decode(MacPlan.self)
+        var plan = try #require(try PlanStore.plan(deviceID: mac.id, on: connection))
         var declared = try #require(plan.osEnforcement)
         declared.deadlineInstant = start.addingTimeInterval(days * 86_400)
         plan.osEnforcement = declared

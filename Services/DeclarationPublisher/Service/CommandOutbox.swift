@@ -1,6 +1,8 @@
 // CommandOutbox: claims due commands (safely across replicas) and records each delivery's outcome.
 
 import Database
+import DeclarativeManagement
+import FleetStore
 import Foundation
 
 /// The delivery side of `command_outbox` (migration 0006).
@@ -25,7 +27,7 @@ public struct CommandOutbox: Sendable {
             try connection.query(
                 """
                 WITH due AS (
-                    SELECT o.id FROM command_outbox o
+                    SELECT o.id, o.device_id FROM command_outbox o
                     WHERE o.state = 'queued' AND o.next_attempt_at <= clock_timestamp()
                       AND o.not_before <= clock_timestamp()
                       AND NOT EXISTS (
@@ -40,22 +42,36 @@ public struct CommandOutbox: Sendable {
                 SET attempts = c.attempts + 1,
                     next_attempt_at = clock_timestamp() + $2 * interval '1 second',
                     updated_at = clock_timestamp()
-                FROM due WHERE c.id = due.id
-                RETURNING c.id, c.device_id, c.enrollment_id, c.command_uuid, c.request_type, c.payload, c.attempts
+                FROM due
+                JOIN devices d ON d.id = due.device_id
+                LEFT JOIN declaration_sets s ON s.device_id = due.device_id
+                WHERE c.id = due.id
+                RETURNING c.id, c.device_id, c.enrollment_id, c.command_uuid, c.request_type, c.payload, c.attempts,
+                          c.revision, s.declarations_token, s.updated_at AS set_changed_at, d.registered_at
                 """, [limit, seconds]
             ).rows.map { row in
-                OutboxCommand(
+                let commandUUID: UUID = try row.decode("command_uuid")
+                let requestType: String = try row.decode("request_type")
+                // A DeclarativeManagement command is rendered now, from the set the Mac will be served.
+                let payload =
+                    try row.decodeIfPresent("payload", as: String.self)
+                    ?? DeclarationSetStore.synchronizationCommand(
+                        declarationsToken: try row.decodeIfPresent("declarations_token"),
+                        changedAt: try row.decodeIfPresent("set_changed_at"),
+                        registeredAt: try row.decode("registered_at"), commandUUID: commandUUID
+                    ).plist
+                return OutboxCommand(
                     id: try row.decode("id"), deviceID: try row.decode("device_id"),
-                    enrollmentID: try row.decode("enrollment_id"), commandUUID: try row.decode("command_uuid"),
-                    requestType: try row.decode("request_type"), payload: try row.decode("payload"),
-                    attempts: try row.decode("attempts"))
+                    enrollmentID: try row.decode("enrollment_id"), commandUUID: commandUUID,
+                    requestType: requestType, payload: payload, attempts: try row.decode("attempts"),
+                    revision: try row.decode("revision"))
             }.sorted { $0.id < $1.id }
         }
     }
 
-    /// Records a successful delivery. When the command was coalesced while in flight (its UUID changed), it
-    /// stays queued and is made due now, so the newer payload goes out too. Returns whether it was marked
-    /// delivered.
+    /// Records a successful delivery. When a change was coalesced into the command while it was in flight (its
+    /// revision moved), it stays queued, due now and under a new `CommandUUID` (the MDM server refuses one it
+    /// has seen), so the newer tokens go out too. Returns whether it was marked delivered.
     @discardableResult
     public func markDelivered(_ command: OutboxCommand) async throws -> Bool {
         try await pool.withConnection { connection in
@@ -64,12 +80,14 @@ public struct CommandOutbox: Sendable {
                 UPDATE command_outbox
                 SET state = 'delivered', delivered_at = clock_timestamp(), updated_at = clock_timestamp(),
                     last_error = NULL
-                WHERE id = $1 AND command_uuid = $2 AND state = 'queued'
-                """, [command.id, command.commandUUID])
+                WHERE id = $1 AND revision = $2 AND state = 'queued'
+                """, [command.id, command.revision])
             if marked == 0 {
                 try connection.execute(
                     """
-                    UPDATE command_outbox SET next_attempt_at = clock_timestamp(), updated_at = clock_timestamp()
+                    UPDATE command_outbox
+                    SET command_uuid = gen_random_uuid(), next_attempt_at = clock_timestamp(),
+                        updated_at = clock_timestamp()
                     WHERE id = $1 AND state = 'queued'
                     """, [command.id])
             }

@@ -10,12 +10,15 @@ public struct OutboxCommand: Sendable, Hashable {
     public var deviceID: UUID
     /// Its enrollment id at the MDM server.
     public var enrollmentID: String
-    /// `CommandUUID`, as claimed: a coalesced update changes it, which tells delivery to send again.
+    /// `CommandUUID`.
     public var commandUUID: UUID
     /// `RequestType`.
     public var requestType: String
-    /// The command plist.
+    /// The command plist (a `DeclarativeManagement` command is rendered when claimed).
     public var payload: String
     /// Attempts including this one.
     public var attempts: Int
+    /// `command_outbox.revision` as claimed: a change coalesced into the command meanwhile moves it, which
+    /// tells delivery to send it again.
+    public var revision: Int
 }

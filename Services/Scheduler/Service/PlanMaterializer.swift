@@ -113,12 +113,16 @@ public struct PlanMaterializer: Sendable {
         }.map(\.macID)
         if !overdue.isEmpty {
             // Only the two declared enforcements are read back (decoding whole plans cost a tenth of a batch),
-            // and each distinct one is decoded once: Macs in the same situation were declared the same.
+            // from each distinct shape once, and each distinct one is decoded once: Macs in the same situation
+            // were declared the same.
             var decoded: [String: DeclaredEnforcement?] = [:]
             for row in try connection.query(
                 """
-                SELECT device_id, (plan->'osEnforcement')::text AS os, (plan->'bsiEnforcement')::text AS bsi
-                FROM mac_plans WHERE device_id = ANY($1::uuid[])
+                WITH m AS (SELECT device_id, plan_digest FROM mac_plans WHERE device_id = ANY($1::uuid[])),
+                     e AS MATERIALIZED (
+                         SELECT plan_digest, (plan->'osEnforcement')::text AS os, (plan->'bsiEnforcement')::text AS bsi
+                         FROM plan_shapes WHERE plan_digest IN (SELECT plan_digest FROM m))
+                SELECT m.device_id, e.os, e.bsi FROM m JOIN e USING (plan_digest)
                 """, [overdue]
             ).rows {
                 let id: UUID = try row.decode("device_id")

@@ -120,7 +120,7 @@ struct LibraryAPIHarness: Sendable {
     func snapshot() throws -> [String] {
         try [
             "items", "blueprints", "blueprint_items", "assignment_map_items", "devices", "audit_log", "bus_events",
-            "api_tokens", "catalog_release_overrides", "catalog_settings", "mac_plans",
+            "api_tokens", "catalog_release_overrides", "catalog_settings", "mac_plans", "plan_shapes",
         ].map {
             table in
             try database.query(

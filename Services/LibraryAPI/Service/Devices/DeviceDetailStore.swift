@@ -2,6 +2,7 @@
 // errors) and MDM commands (command_outbox).
 
 import Database
+import FleetStore
 import Foundation
 
 /// Reads what other services write about a Mac.
@@ -19,10 +20,10 @@ enum DeviceDetailStore {
         guard
             let row = try connection.query(
                 """
-                SELECT plan::text AS plan, compliance, os_target_version, os_target_build, os_deadline,
+                SELECT s.plan::text AS shape, compliance, os_target_version, os_target_build, os_deadline,
                        os_deadline_local, bsi_target_build, bsi_deadline, days_remaining, is_legacy,
                        next_evaluation_at, evaluated_at
-                FROM mac_plans WHERE device_id = $1::uuid
+                FROM mac_plans p JOIN plan_shapes s ON s.plan_digest = p.plan_digest WHERE device_id = $1::uuid
                 """, [id]
             ).first
         else {
@@ -42,7 +43,9 @@ enum DeviceDetailStore {
             bsiTarget: bsiBuild == nil
                 ? nil : .init(version: nil, build: bsiBuild, deadline: try row.decodeIfPresent("bsi_deadline")),
             evaluatedAt: try row.decode("evaluated_at"), nextEvaluationAt: try row.decodeIfPresent("next_evaluation_at"),
-            lastReportAt: lastReport, plan: try json(try row.decode("plan")))
+            lastReportAt: lastReport,
+            plan: try json(
+                PlanStore.document(shape: try row.decode("shape"), macID: id, evaluatedAt: try row.decode("evaluated_at"))))
     }
 
     /// The status view of device `id` (which must exist), with the newest `historyLimit` reports and parse errors.

@@ -30,10 +30,11 @@ enum RequestProgress {
             SELECT \(SelfServiceRequestRecord.columns),
                    s.os_version, s.install_state, s.pending_os_version, s.failure_count,
                    s.failure_reason AS status_failure_reason,
-                   s.last_received_at, p.plan::text AS plan, p.evaluated_at AS plan_evaluated_at
+                   s.last_received_at, sh.plan::text AS plan, p.evaluated_at AS plan_evaluated_at
             FROM self_service_requests r
             LEFT JOIN device_status s ON s.device_id = r.device_id
             LEFT JOIN mac_plans p ON p.device_id = r.device_id
+            LEFT JOIN plan_shapes sh ON sh.plan_digest = p.plan_digest
             WHERE r.device_id = ANY($1::uuid[]) AND r.state = ANY($2::text[])
             ORDER BY r.id
             FOR UPDATE OF r
@@ -43,6 +44,7 @@ enum RequestProgress {
         for row in rows {
             let record = try SelfServiceRequestRecord(row: row)
             var request = record.domainRequest
+            // The plan's shape: its obligations are the plan's (only its Mac id and instant are blanked).
             let planText: String? = try row.decodeIfPresent("plan")
             let plan = planText.flatMap { try? PostgresJSON(text: $0).decode(MacPlan.self) }
             let declares =

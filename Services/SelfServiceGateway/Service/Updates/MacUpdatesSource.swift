@@ -33,19 +33,21 @@ struct MacUpdatesSource: Sendable, Equatable {
     /// The plan's `shouldNotify` (the update is downloaded and the Mac may be told).
     var shouldNotify: Bool
 
-    /// The query: the Mac (by credential digest, unrevoked), its plan and its install state, in one round trip.
+    /// The query: the Mac (by credential digest, unrevoked), its plan (the enforcements are read from its shape,
+    /// which they do not differ from) and its install state, in one round trip.
     static let query = """
         SELECT d.id, p.device_id IS NOT NULL AS planned, p.evaluated_at, p.compliance,
                p.os_target_version, p.os_target_build, p.os_deadline, p.os_deadline_local,
-               p.plan->'osEnforcement'->'obligation'->>'reason' AS os_reason,
-               p.plan->'osEnforcement'->>'detailsURL' AS os_details,
+               sh.plan->'osEnforcement'->'obligation'->>'reason' AS os_reason,
+               sh.plan->'osEnforcement'->>'detailsURL' AS os_details,
                p.bsi_target_build, p.bsi_deadline,
-               p.plan->'bsiEnforcement'->>'targetVersion' AS bsi_version,
-               p.plan->'bsiEnforcement'->>'deadline' AS bsi_deadline_local,
-               p.plan->>'shouldNotify' AS should_notify,
+               sh.plan->'bsiEnforcement'->>'targetVersion' AS bsi_version,
+               sh.plan->'bsiEnforcement'->>'deadline' AS bsi_deadline_local,
+               sh.plan->>'shouldNotify' AS should_notify,
                s.install_state, s.pending_os_version
         FROM devices d
         LEFT JOIN mac_plans p ON p.device_id = d.id
+        LEFT JOIN plan_shapes sh ON sh.plan_digest = p.plan_digest
         LEFT JOIN device_status s ON s.device_id = d.id
         WHERE d.self_service_credential_hash = $1 AND d.self_service_revoked_at IS NULL
         LIMIT 2
