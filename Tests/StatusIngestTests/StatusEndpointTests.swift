@@ -203,6 +203,31 @@ struct StatusEndpointTests {
         }
     }
 
+    @Test("in one batch a full report after an incremental one replaces it; the history keeps both as sent")
+    func batchFullAfterIncrementalReplaces() async throws {
+        try await StatusIngestHarness.run { _, harness in
+            let device = try harness.register("mac-batch-full")
+            let store = StatusStore(autoRegister: false)
+            let now = Date()
+            let pending = StatusReportFixtures.pending("downloading", version: "15.2", build: "24C101")
+            let full = StatusReportFixtures.full(version: "15.1", build: "24B83")
+            let reports = try [(pending, 0.0), (full, 1.0)].map { body, offset in
+                IncomingStatusReport(
+                    enrollmentID: "mac-batch-full", receivedAt: now.addingTimeInterval(offset),
+                    report: try StatusReportParser.parse(Array(body.utf8)), body: body)
+            }
+            _ = try await harness.pool.withTransaction { try store.write(reports, on: $0) }
+            // The full report's empty pending version replaced the incremental one's.
+            #expect(try harness.column(device, "pending_os_version") == "")
+            #expect(try harness.column(device, "install_state") == "none")
+            #expect(try harness.column(device, "os_version") == "15.1")
+            let history = try harness.database.query(
+                "SELECT items->>'softwareupdate.install-state' AS state FROM device_status_history ORDER BY sequence"
+            ).rows.map { try $0.decode("state", as: String.self) }
+            #expect(history == ["downloading", "none"])
+        }
+    }
+
     @Test("a device event is published only when something relevant changed")
     func deviceEventOnlyOnRelevantChange() async throws {
         try await StatusIngestHarness.run { client, harness in

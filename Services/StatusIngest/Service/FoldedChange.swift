@@ -18,23 +18,32 @@ struct FoldedChange {
     var receivedAt = Date(timeIntervalSince1970: 0)
     var sequence: Int64 = 0
 
-    /// Folds in the next report (reports must come in receipt order).
-    mutating func apply(_ incoming: IncomingStatusReport, sequence: Int64) {
+    /// `items` as JSON text while they are exactly one report's items (written once for the history too).
+    private var reportItemsText: String?
+    /// Whether any report was folded in yet.
+    private var isEmpty = true
+
+    /// Folds in the next report (reports must come in receipt order); `itemsText` is the report's items as
+    /// JSON text.
+    mutating func apply(_ incoming: IncomingStatusReport, sequence: Int64, itemsText: String) {
         let report = incoming.report
         if report.isFull {
             items = report.items
             isFull = true
             errors = report.errors ?? .array([])
+            reportItemsText = itemsText
         } else {
             items.merge(report.items) { _, new in new }
             if let reported = report.errors { errors = reported }
+            reportItemsText = isEmpty ? itemsText : nil
         }
+        isEmpty = false
         problems = report.problems
         receivedAt = incoming.receivedAt
         self.sequence = sequence
     }
 
-    var itemsText: String { JSONValue.object(items).jsonText }
+    var itemsText: String { reportItemsText ?? JSONValue.object(items).jsonText }
     var errorsText: String? { errors?.jsonText }
     var problemsText: String {
         JSONValue.array(

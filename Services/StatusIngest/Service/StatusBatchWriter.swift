@@ -77,16 +77,22 @@ public final class StatusBatchWriter: Service, Sendable {
         }
     }
 
-    /// Runs the writer loops until graceful shutdown, then writes what is still queued.
+    /// Runs the writer loops until graceful shutdown or cancellation, then writes what is still queued.
     public func run() async throws {
         state.withLock { $0.running = true }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<writers {
                 group.addTask { await self.writerLoop() }
             }
-            await withGracefulShutdownHandler {
-                await group.waitForAll()
-            } onGracefulShutdown: {
+            // Graceful shutdown and cancellation (a service group escalating, or a task running the
+            // application being cancelled) both stop the loops; without the latter, idle loops waited forever.
+            await withTaskCancellationHandler {
+                await withGracefulShutdownHandler {
+                    await group.waitForAll()
+                } onGracefulShutdown: {
+                    self.stop()
+                }
+            } onCancel: {
                 self.stop()
             }
         }

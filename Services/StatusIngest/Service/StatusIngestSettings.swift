@@ -9,7 +9,7 @@ import ServiceSupport
 /// | `STATUS_HMAC_KEY` | shared key: every report needs a valid `X-Hmac-Signature`; required unless `STATUS_ALLOW_UNSIGNED` | unset |
 /// | `STATUS_ALLOW_UNSIGNED` | `true` accepts unsigned reports when no key is set (development and tests only) | `false` |
 /// | `STATUS_AUTO_REGISTER` | `true` registers unknown enrollment ids instead of answering 404 | `false` |
-/// | `STATUS_BATCH_WINDOW_MS` | how long a report waits for others before its batch is written, 0–1000 | `2` |
+/// | `STATUS_BATCH_WINDOW_MS` | how long a report waits for others before its batch is written, 0–1000 | `0` |
 /// | `STATUS_BATCH_MAX` | most reports per transaction, 1–10000 | `200` |
 /// | `STATUS_BATCH_WRITERS` | concurrent batch transactions, 1–64 | `3` |
 /// | `STATUS_HISTORY_RETENTION_DAYS` | history rows and parse errors older than this are deleted, 1–3650 | `90` |
@@ -29,7 +29,7 @@ public struct StatusIngestSettings: Sendable, Equatable {
 
     /// Defaults (no HMAC key, no auto-registration).
     public init(
-        hmacKey: [UInt8]? = nil, autoRegister: Bool = false, batchWindow: Duration = .milliseconds(2),
+        hmacKey: [UInt8]? = nil, autoRegister: Bool = false, batchWindow: Duration = .zero,
         maximumBatchSize: Int = 200, batchWriters: Int = 3, historyRetentionDays: Int = 90,
         historyMaximumPerDevice: Int = 1000, rawRetentionDays: Int = 7, pruneInterval: Duration = .seconds(3600)
     ) {
@@ -77,7 +77,7 @@ public struct StatusIngestSettings: Sendable, Equatable {
         case "true", "1", "yes": autoRegister = true
         case .some(let other): problems.append("STATUS_AUTO_REGISTER must be true or false (got \"\(other)\")")
         }
-        batchWindow = .milliseconds(integer("STATUS_BATCH_WINDOW_MS", 0...1000, 2))
+        batchWindow = .milliseconds(integer("STATUS_BATCH_WINDOW_MS", 0...1000, 0))
         maximumBatchSize = integer("STATUS_BATCH_MAX", 1...10_000, 200)
         batchWriters = integer("STATUS_BATCH_WRITERS", 1...64, 3)
         historyRetentionDays = integer("STATUS_HISTORY_RETENTION_DAYS", 1...3650, 90)

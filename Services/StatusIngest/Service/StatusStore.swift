@@ -51,12 +51,15 @@ public struct StatusStore: Sendable {
         var sequenceOf: [Int: Int64] = [:]
         for (position, index) in order.enumerated() { sequenceOf[index] = sequences[position] }
 
-        // One folded state change per Mac.
+        // Each report's items as JSON text (its history row), and one folded state change per Mac.
+        var itemsTexts: [Int: String] = [:]
         var changes: [UUID: FoldedChange] = [:]
         for index in order {
             let incoming = reports[index]
             let deviceID = deviceIDs[incoming.enrollmentID]!
-            changes[deviceID, default: FoldedChange()].apply(incoming, sequence: sequenceOf[index]!)
+            let text = JSONValue.object(incoming.report.items).jsonText
+            itemsTexts[index] = text
+            changes[deviceID, default: FoldedChange()].apply(incoming, sequence: sequenceOf[index]!, itemsText: text)
         }
         let devices = changes.keys.sorted()
 
@@ -124,7 +127,7 @@ public struct StatusStore: Sendable {
             historyFull.append(incoming.report.isFull)
             historyApplied.append(applied)
             historyRelevant.append(relevant)
-            historyItems.append(JSONValue.object(incoming.report.items).jsonText)
+            historyItems.append(itemsTexts[index]!)
             bodies.append(incoming.body)
             for problem in incoming.report.problems {
                 problemDevices.append(deviceID)
