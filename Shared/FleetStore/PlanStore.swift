@@ -166,6 +166,19 @@ public enum PlanStore {
         }
     }
 
+    /// Deletes the shapes stored before `createdBefore` that no Mac's plan names; returns how many. Shapes pile
+    /// up (day counts are part of a plan, so a situation has a new shape every day). Call it only where no plan
+    /// is being written at the same time — the active scheduler, between drains: a plan written concurrently
+    /// could name an old shape this deletes. A plan naming a deleted shape later stores it again.
+    @discardableResult
+    public static func deleteUnusedShapes(createdBefore: Date, on connection: DatabaseConnection) throws -> Int {
+        try connection.execute(
+            """
+            DELETE FROM plan_shapes s
+            WHERE s.created_at < $1 AND NOT EXISTS (SELECT 1 FROM mac_plans p WHERE p.plan_digest = s.plan_digest)
+            """, [createdBefore])
+    }
+
     /// Deletes the plan of a Mac that no longer has an evaluable state.
     public static func delete(deviceID: UUID, on connection: DatabaseConnection) throws {
         try connection.execute("DELETE FROM mac_plans WHERE device_id = $1::uuid", [deviceID])

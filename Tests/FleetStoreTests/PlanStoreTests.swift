@@ -80,4 +80,35 @@ struct PlanStoreTests {
             #expect(stored == expected)
         }
     }
+
+    @Test("shapes no plan names are deleted; named and recent ones stay; a plan naming a deleted shape stores it again")
+    func unusedShapesAreDeleted() async throws {
+        let database = try await TestDatabase.create()
+        defer { database.drop() }
+        let connection = try DatabaseConnection.connect(database.configuration)
+        let macs: [UUID] = try connection.query(
+            "INSERT INTO devices (enrollment_id) SELECT 'm' || n FROM generate_series(1, 2) n RETURNING id"
+        ).rows.map { try $0.decode("id") }
+        let instant = try Date("2026-08-10T12:00:00Z", strategy: .iso8601)
+        let first = try macs.map { try Self.plan(at: instant, mac: $0) }
+        try PlanStore.write(first.map { .init(plan: $0, itemIDs: []) }, on: connection)
+        // Three days later the first Mac's plan has a new shape; the second still names the first shape.
+        let later = try Self.plan(at: instant.addingTimeInterval(3 * 86_400), mac: macs[0])
+        try PlanStore.write([.init(plan: later, itemIDs: [])], on: connection)
+        func shapes() throws -> Int { try connection.query("SELECT count(*) AS n FROM plan_shapes").first!.decode("n") }
+        #expect(try shapes() == 2)
+        // Stored just now: kept when only older ones may go.
+        #expect(try PlanStore.deleteUnusedShapes(createdBefore: Date().addingTimeInterval(-3600), on: connection) == 0)
+        // The second Mac moves to the new shape: the first is named by no plan and goes.
+        let secondLater = try Self.plan(at: instant.addingTimeInterval(3 * 86_400), mac: macs[1])
+        try PlanStore.write([.init(plan: secondLater, itemIDs: [])], on: connection)
+        #expect(try PlanStore.deleteUnusedShapes(createdBefore: Date().addingTimeInterval(60), on: connection) == 1)
+        #expect(try shapes() == 1)
+        #expect(try PlanStore.plan(deviceID: macs[0], on: connection) == later)
+        #expect(try PlanStore.plan(deviceID: macs[1], on: connection) == secondLater)
+        // Back to the first situation: its shape is stored again and the plan reads back.
+        try PlanStore.write([.init(plan: first[0], itemIDs: [])], on: connection)
+        #expect(try shapes() == 2)
+        #expect(try PlanStore.plan(deviceID: macs[0], on: connection) == first[0])
+    }
 }

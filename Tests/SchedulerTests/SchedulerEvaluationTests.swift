@@ -113,6 +113,43 @@ struct SchedulerEvaluationTests {
         await harness.close()
     }
 
+    @Test("the active scheduler deletes plan shapes no plan names, at most once an hour, keeping the recent ones")
+    func unusedPlanShapesArePrunedHourly() async throws {
+        // The scheduler's clock after the database's: shapes stored now are older than its hour of grace.
+        let harness = try await SchedulerHarness.make(now: Date().addingTimeInterval(2 * 3600))
+        do {
+            let managed = try harness.blueprint("Managed")
+            try harness.item(SchedulerFixtures.automaticItem(major: 15, timeframe: .oneWeek), blueprints: [managed])
+            let mac = try harness.mac("a", blueprint: managed)
+            try harness.report(mac, version: "15.7.8")
+            func unused(_ digest: String) throws {
+                try harness.database.query(
+                    "INSERT INTO plan_shapes (plan_digest, plan) VALUES ($1, '{}')", [digest])
+            }
+            try unused("unused-1")
+            var report = try await harness.cycle()
+            #expect(report.evaluation.plansChanged == 1)
+            #expect(report.shapesDeleted == 1)
+            #expect(try harness.count("plan_shapes", "plan_digest = 'unused-1'") == 0)
+            // The Mac's own shape stays.
+            #expect(try harness.count("plan_shapes") == 1)
+            #expect(try harness.plan(mac) != nil)
+            // Within the hour nothing is deleted; once it has passed, the next cycle deletes.
+            try unused("unused-2")
+            harness.clock.advance(by: 600)
+            report = try await harness.cycle()
+            #expect(report.shapesDeleted == 0)
+            harness.clock.advance(by: 3000)
+            report = try await harness.cycle()
+            #expect(report.shapesDeleted == 1)
+            #expect(try harness.count("plan_shapes") == 1)
+        } catch {
+            await harness.close()
+            throw error
+        }
+        await harness.close()
+    }
+
     @Test("re-running on unchanged inputs writes no row and publishes no event")
     func noChurn() async throws {
         let harness = try await SchedulerHarness.make(now: SchedulerFixtures.august10)

@@ -1,5 +1,5 @@
 // SchedulerCycle: one pass of the active scheduler — refresh due feeds, queue Macs from bus events and
-// from due plans, then evaluate everything queued.
+// from due plans, evaluate everything queued, then (hourly) delete plan shapes no plan names.
 
 import Database
 import EventBus
@@ -14,6 +14,8 @@ public struct SchedulerCycle: Sendable {
         public var eventsHandled: Int
         public var macsDue: Int
         public var evaluation: PlanMaterializer.Report
+        /// Plan shapes no plan named any more, deleted (at most once an hour).
+        public var shapesDeleted: Int
     }
 
     /// Topics that wake the scheduler.
@@ -24,6 +26,7 @@ public struct SchedulerCycle: Sendable {
     private let refresher: CatalogRefresher
     private let materializer: PlanMaterializer
     private let consumer: EventConsumer
+    private let shapePruning = PlanShapePruning(interval: .seconds(3600))
 
     public init(
         pool: ConnectionPool, clock: any SchedulerClock, refresher: CatalogRefresher, materializer: PlanMaterializer,
@@ -46,6 +49,9 @@ public struct SchedulerCycle: Sendable {
         let events = try await consumer.catchUp()
         let due = try await pool.withConnection { try EvaluationIntake.queueDue(now: now, on: $0) }
         let evaluation = try await materializer.drain(now: now)
-        return Report(catalog: catalog, eventsHandled: events, macsDue: due, evaluation: evaluation)
+        // After the drain: no plan of this (the only active) scheduler is being written.
+        let shapesDeleted = try await shapePruning.runIfDue(now: now, pool: pool)
+        return Report(
+            catalog: catalog, eventsHandled: events, macsDue: due, evaluation: evaluation, shapesDeleted: shapesDeleted)
     }
 }

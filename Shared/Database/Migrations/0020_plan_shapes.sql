@@ -6,8 +6,10 @@
 -- to 1970-01-01T00:00:00Z — is stored once here, under its SHA-256 hex; mac_plans.plan_digest names the Mac's
 -- shape, and the Mac's plan is the shape with its id and evaluated_at put back (FleetStore's PlanStore.document).
 --
--- Shapes are immutable and never deleted (a few per distinct situation; thousands at most over years), so
--- mac_plans.plan_digest has no foreign key: its check would cost a lookup per written plan.
+-- Shapes are immutable. Day counts are part of a plan, so a situation gets a new shape every day: the active
+-- scheduler deletes, once an hour and between its drains, the shapes more than an hour old that no plan names
+-- (PlanStore.deleteUnusedShapes). Only it writes plans, so mac_plans.plan_digest needs no foreign key, whose
+-- check would cost a lookup per written plan.
 --
 -- Existing plans are converted here. A plan written before 0017 was re-rendered by jsonb, so its shape's text
 -- (and digest) differs from the scheduler's: such a Mac's plan is written once more at its next evaluation
