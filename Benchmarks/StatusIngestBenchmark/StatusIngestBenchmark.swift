@@ -14,7 +14,7 @@ import StatusIngestService
 
 /// `managed-os-bench-status-ingest`: runs one status-ingest instance in this process over a fresh database,
 /// drives it with `wrk` sending realistic 2–4 KB reports (80 % incremental, 20 % full) at saturation and with
-/// paced in-process clients at half that rate, and compares with pgbench single-row upserts of rows of the same
+/// paced clients (a child process of this executable) at half that rate, and compares with pgbench single-row upserts of rows of the same
 /// size, in the same run.
 @main
 struct StatusIngestBenchmark: AsyncParsableCommand {
@@ -27,7 +27,14 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             wrk connection counts tried for the saturation rate, in order; the ramp stops when a step gains under 5 %.
             """)
     var connections: [Int] = [32, 64, 128, 256]
-    @Option(help: "Paced in-process clients for the latency at half the saturation rate.") var clients: Int = 64
+    @Option(help: "Paced clients for the latency at half the saturation rate (run in a child process).")
+    var clients: Int = 64
+    @Option(
+        help: ArgumentHelp(
+            "Internal: only drive status-ingest on this port at --pace reports/s and print the latencies.",
+            visibility: .hidden))
+    var drivePort: Int?
+    @Option(help: ArgumentHelp("Internal: the rate for --drive-port.", visibility: .hidden)) var pace: Double = 0
     @Option(help: "pgbench clients.") var pgbenchClients: Int = 8
     @Option(help: "Registered Macs.") var macs: Int = 20_000
     @Option(help: "Write the results into this markdown file between bench-status-ingest markers.")
@@ -38,6 +45,12 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
     var growthOnly = false
 
     func run() async throws {
+        if let drivePort {
+            // The paced clients' own process: they must not share the service's cooperative threads.
+            let result = try await drive(port: drivePort, seconds: seconds, rate: pace)
+            print("paced \(result.rate) \(result.p50) \(result.p99)")
+            return
+        }
         ServiceLogging.bootstrap()  // the executables' log backend
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
@@ -148,8 +161,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
 
     /// Saturation rate, p50/p99 at half of it, and the pgbench reference.
     /// The saturation rate with `wrk` (reports for random Macs, ten bodies of which two are full reports), so
-    /// the load generator takes little of the two cores; the paced half-rate load with this process's clients,
-    /// which keep each report's scheduled send time for its latency.
+    /// the load generator takes little of the two cores; the paced half-rate load with `drive`'s clients in a
+    /// child process, which keep each report's scheduled send time for its latency.
     func measure(port: Int, url: String, database: String) async throws -> Figures {
         let script = WrkLoad.requestScript(
             method: "PUT", path: "/status", header: StatusRoutes.enrollmentHeader.rawName, prefix: "mac-",
@@ -169,7 +182,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         let half =
             growthOnly
             ? (rate: saturation.rate, p50: saturation.p50, p99: saturation.p99)
-            : try await drive(port: port, seconds: seconds, rate: saturation.rate / 2)
+            : try await driveInChildProcess(port: port, rate: saturation.rate / 2)
         let size = Self.report(mac: 1, number: 0).utf8.count
         let pgbench = try pgbenchUpserts(
             url: url, database: database, rowBytes: size,
@@ -177,6 +190,36 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         return Figures(
             saturation: saturation.rate, connections: saturation.connections, p50: half.p50, p99: half.p99,
             pgbench: pgbench, rowBytes: size)
+    }
+
+    /// Runs `drive` at `rate` in a child process of this executable (`--drive-port`) and reads its figures: the
+    /// paced clients then get their own threads instead of competing with the service for this process's.
+    func driveInChildProcess(port: Int, rate: Double) async throws -> (rate: Double, p50: Double, p99: Double) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+                        process.arguments = [
+                            "--drive-port", "\(port)", "--pace", "\(rate)", "--seconds", "\(seconds)", "--clients",
+                            "\(clients)", "--macs", "\(macs)",
+                        ]
+                        let output = Pipe()
+                        process.standardOutput = output
+                        try process.run()
+                        let data = output.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        let text = String(decoding: data, as: UTF8.self)
+                        let fields = text.split(whereSeparator: \.isNewline).last { $0.hasPrefix("paced ") }?
+                            .split(separator: " ").dropFirst().compactMap { Double($0) }
+                        guard process.terminationStatus == 0, let fields, fields.count == 3 else {
+                            throw ValidationError("the paced clients failed (\(process.terminationStatus)): \(text)")
+                        }
+                        return (fields[0], fields[1], fields[2])
+                    })
+            }.start()
+        }
     }
 
     /// Sends reports from `clients` connections for `seconds`, as fast as possible (rate nil) or paced at
