@@ -68,12 +68,17 @@ public enum DeclarationSetStore {
         if let declarationsToken, let changedAt {
             tokensJSON = DeclarationSet.tokensJSON(declarationsToken: declarationsToken, timestamp: changedAt)
         } else {
-            let empty = DeclarationSet(
-                declarations: [],
-                changedAt: Date(timeIntervalSince1970: registeredAt.timeIntervalSince1970.rounded(.down)))
+            let empty = emptySet(registeredAt: registeredAt)
             tokensJSON = empty.tokensJSON(timestamp: empty.changedAt)
         }
         return MDMCommand.declarativeManagement(tokensJSON: tokensJSON, commandUUID: commandUUID)
+    }
+
+    /// What a Mac without a stored set holds: the empty set, stamped with its registration instant (to the
+    /// second).
+    static func emptySet(registeredAt: Date) -> DeclarationSet {
+        DeclarationSet(
+            declarations: [], changedAt: Date(timeIntervalSince1970: registeredAt.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Deletes the Mac's set (for a Mac leaving management) and publishes a `plan` event; returns whether
@@ -114,10 +119,7 @@ public enum DeclarationSetStore {
         guard let first = rows.first else { return nil }
         let deviceID: UUID = try first.decode("id")
         guard let token: String = try first.decodeIfPresent("declarations_token") else {
-            let registeredAt: Date = try first.decode("registered_at")
-            let empty = DeclarationSet(
-                declarations: [],
-                changedAt: Date(timeIntervalSince1970: registeredAt.timeIntervalSince1970.rounded(.down)))
+            let empty = emptySet(registeredAt: try first.decode("registered_at"))
             return StoredDeclarationSet(
                 deviceID: deviceID, enrollmentID: enrollmentID, declarationsToken: empty.declarationsToken,
                 manifestJSON: empty.manifestJSON, changedAt: empty.changedAt, bodies: [:])

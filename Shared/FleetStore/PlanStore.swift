@@ -32,8 +32,10 @@ public enum PlanStore {
     fileprivate static let digestEpoch = Date(timeIntervalSince1970: 0)
     /// `"evaluatedAt":"1970-01-01T00:00:00Z"`: the key-value pair as it appears in a shape's JSON.
     fileprivate static let blankStamp = stampFragment(digestEpoch)
-    /// The Mac id of a shape: the nil UUID (no Mac has it) as `JSONEncoder` writes UUIDs.
-    fileprivate static let shapeIDText = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).uuidString
+    /// The Mac id of a shape: the nil UUID (no Mac has it).
+    fileprivate static let shapeID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    /// `shapeID` as `JSONEncoder` writes UUIDs.
+    fileprivate static let shapeIDText = shapeID.uuidString
 
     /// The plan's `plan_digest`: SHA-256 hex of its shape's JSON (the plan without its Mac id and instant).
     public static func digest(of plan: MacPlan) throws -> String { try PlanEncoder().shape(of: plan).digest }
@@ -53,7 +55,7 @@ public enum PlanStore {
         /// The shape's JSON and digest.
         func shape(of plan: MacPlan) throws -> (json: String, digest: String) {
             var shape = plan
-            shape.macID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            shape.macID = shapeID
             shape.evaluatedAt = digestEpoch
             if let known = shapes[shape] { return known }
             let json = try PostgresJSON(encoding: shape).text

@@ -52,7 +52,7 @@ public struct StatusStore: Sendable {
         for (position, index) in order.enumerated() { sequenceOf[index] = sequences[position] }
 
         // Each report's items as JSON text (its history row), and one folded state change per Mac.
-        var itemsTexts: [Int: String] = [:]
+        var itemsTexts = [String](repeating: "", count: reports.count)
         var changes: [UUID: FoldedChange] = [:]
         for index in order {
             let incoming = reports[index]
@@ -127,7 +127,7 @@ public struct StatusStore: Sendable {
             historyFull.append(incoming.report.isFull)
             historyApplied.append(applied)
             historyRelevant.append(relevant)
-            historyItems.append(itemsTexts[index]!)
+            historyItems.append(itemsTexts[index])
             bodies.append(incoming.body)
             for problem in incoming.report.problems {
                 problemDevices.append(deviceID)
