@@ -43,6 +43,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         help: "Only the saturation rate beside pgbench, recorded as a growth row (not the bench-status-ingest section)."
     )
     var growthOnly = false
+    @Flag(help: ArgumentHelp("Only the store alone (no HTTP), printed: for profiling the store.", visibility: .hidden))
+    var storeOnly = false
 
     func run() async throws {
         if let drivePort {
@@ -91,6 +93,12 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             }
         }
         print("seeded \(macs) Macs with a status row each")
+        if storeOnly {
+            let writers = Int(ProcessInfo.processInfo.environment["STORE_WRITERS"] ?? "") ?? StatusIngestSettings().batchWriters
+            print("store alone: \(Int(try await storeFloor(pool: pool, batchSize: 256 / writers, writers: writers))) reports/s")
+            await pool.close()
+            return
+        }
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = StatusIngestService.makeApplication(
@@ -103,7 +111,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             }
             group.addTask {
                 for await port in ports {
-                    return try await measure(port: port, url: url, database: name)
+                    return try await measure(port: port, url: url, database: name, pool: pool)
                 }
                 return nil
             }
@@ -140,6 +148,16 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
                 name: "p99 latency at half the saturation rate (\(Int(figures.saturation / 2)) reports/s, \(clients) paced clients)",
                 figure: figures.p99, unit: "ms", reference: figures.p50, referenceName: "p50 at half rate (ms)",
                 target: "< 50 ms", met: figures.p99 < 50),
+            BenchmarkResult(
+                name:
+                    "Where it goes: HTTP alone (same wrk load, \(figures.connections) connections, a route that only collects the body)",
+                figure: figures.httpFloor, unit: "reports/s", reference: figures.pgbench,
+                referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
+            BenchmarkResult(
+                name:
+                    "Where it goes: the store alone (parsed reports, \(StatusIngestSettings().batchWriters) writers, batches of \(max(1, figures.connections / StatusIngestSettings().batchWriters)), no HTTP)",
+                figure: figures.storeFloor, unit: "reports/s", reference: figures.pgbench,
+                referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
         ]
 
         let report = BenchmarkReport(
@@ -157,13 +175,17 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         var p99: Double
         var pgbench: Double
         var rowBytes: Int
+        /// Reports/s of a route that only collects the body, under the saturation load.
+        var httpFloor: Double
+        /// Reports/s of the store's batches alone (parsed reports, no HTTP).
+        var storeFloor: Double
     }
 
     /// Saturation rate, p50/p99 at half of it, and the pgbench reference.
     /// The saturation rate with `wrk` (reports for random Macs, ten bodies of which two are full reports), so
     /// the load generator takes little of the two cores; the paced half-rate load with `drive`'s clients in a
     /// child process, which keep each report's scheduled send time for its latency.
-    func measure(port: Int, url: String, database: String) async throws -> Figures {
+    func measure(port: Int, url: String, database: String, pool: ConnectionPool) async throws -> Figures {
         let script = WrkLoad.requestScript(
             method: "PUT", path: "/status", header: StatusRoutes.enrollmentHeader.rawName, prefix: "mac-",
             count: macs, bodies: (0..<10).map { Self.report(mac: 1, number: $0) })
@@ -183,13 +205,22 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             growthOnly
             ? (rate: saturation.rate, p50: saturation.p50, p99: saturation.p99)
             : try await driveInChildProcess(port: port, rate: saturation.rate / 2)
+        // Each half alone, at the saturation load: HTTP without storing, and the store's batches without HTTP.
+        var floors = (http: 0.0, store: 0.0)
+        if !growthOnly {
+            floors.http = try await httpFloor(connections: saturation.connections, requestScript: script)
+            let writers = StatusIngestSettings().batchWriters
+            floors.store = try await storeFloor(
+                pool: pool, batchSize: max(1, saturation.connections / writers), writers: writers)
+            print("floors: HTTP alone \(Int(floors.http)) reports/s, store alone \(Int(floors.store)) reports/s")
+        }
         let size = Self.report(mac: 1, number: 0).utf8.count
         let pgbench = try pgbenchUpserts(
             url: url, database: database, rowBytes: size,
             transactionsPerClient: max(200, Int(saturation.rate * seconds) / pgbenchClients))
         return Figures(
             saturation: saturation.rate, connections: saturation.connections, p50: half.p50, p99: half.p99,
-            pgbench: pgbench, rowBytes: size)
+            pgbench: pgbench, rowBytes: size, httpFloor: floors.http, storeFloor: floors.store)
     }
 
     /// Runs `drive` at `rate` in a child process of this executable (`--drive-port`) and reads its figures: the
@@ -317,11 +348,11 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
 
 extension Duration {
     /// Seconds as a `Double`.
-    fileprivate var seconds: Double {
+    var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }
 
     /// Milliseconds as a `Double`.
-    fileprivate var milliseconds: Double { seconds * 1000 }
+    var milliseconds: Double { seconds * 1000 }
 }

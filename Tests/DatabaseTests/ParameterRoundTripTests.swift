@@ -45,6 +45,44 @@ struct ParameterRoundTripTests {
         #expect(try roundTrip([String](), as: "text[]", on: connection) == [])
     }
 
+    @Test func binaryTextArraysArriveAsTheSameElementsAsTextLiterals() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        defer { database.drop() }
+        let connection = try DatabaseConnection.connect(database.configuration)
+        let elements: [String?] = [
+            "a", "quote \" and \\ backslash", "", nil, "NULL", "{brace}", "é, 日本 🍎", nil,
+            String(repeating: #"{"k": "v\\", "n": [1, 2]} "#, count: 200),
+        ]
+        // Sent in binary (array_recv), read back as text: the elements, NULLs and order survive.
+        let binary = PostgresTextArray(elements)
+        #expect(binary.postgresBinary != nil)
+        let back = try connection.query("SELECT $1::text[] AS value", [binary]).first!.decode("value", as: [String?].self)
+        #expect(back == elements)
+        // Element by element, the same values PostgreSQL parses from the text literal of the same array.
+        let comparison = try connection.query(
+            """
+            SELECT count(*) FILTER (WHERE b IS NOT DISTINCT FROM t) AS same, count(*) AS total,
+                   array_length($1::text[], 1) AS length, array_lower($1::text[], 1) AS lower
+            FROM unnest($1::text[], $2::text[]) AS u(b, t)
+            """, [binary, elements]
+        ).first!
+        #expect(try comparison.decode("same", as: Int.self) == elements.count)
+        #expect(try comparison.decode("total", as: Int.self) == elements.count)
+        #expect(try comparison.decode("length", as: Int.self) == elements.count)
+        #expect(try comparison.decode("lower", as: Int.self) == 1)
+        let empty = try connection.query(
+            "SELECT cardinality($1::text[]) AS n", [PostgresTextArray([String]())]
+        ).first!
+        #expect(try empty.decode("n", as: Int.self) == 0)
+        // An element holding U+0000 is refused as every text parameter is, not sent truncated.
+        let nul = PostgresTextArray(["fine", "before\u{0}after"])
+        #expect(nul.postgresBinary == nil)
+        let error = try #require(throws: DatabaseError.self) {
+            try connection.query("SELECT $1::text[]", [nul])
+        }
+        #expect(error.code == .nulCharacter)
+    }
+
     @Test func timestampReadFromTheServerDecodesToTheSameInstant() async throws {
         let database = try await TestDatabase.create(migrated: false)
         defer { database.drop() }

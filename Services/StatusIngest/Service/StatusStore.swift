@@ -63,42 +63,41 @@ public struct StatusStore: Sendable {
         }
         let devices = changes.keys.sorted()
 
-        var previousDigest: [UUID: String] = [:]
-        for row in try connection.query(
-            """
-            SELECT device_id, relevant_digest FROM device_status
-            WHERE device_id = ANY($1::uuid[]) ORDER BY device_id FOR UPDATE
-            """, [devices]
-        ).rows {
-            previousDigest[try row.decode("device_id", as: UUID.self)] = try row.decode("relevant_digest")
-        }
-        // A Mac's first state is inserted, and every other state moved forward by an update: an upsert computes
-        // the generated columns (the relevant digest, the declaration tokens) for the proposed row and again for
-        // the update, and they were the largest part of PostgreSQL's time per report. The rows that exist were
-        // locked above; a first state another replica inserted meanwhile is not inserted here, so it is updated
-        // under the same rules as the others.
-        var appliedDigest: [UUID: String] = [:]
-        func write(_ group: [UUID], _ statement: String) throws -> Set<UUID> {
-            guard !group.isEmpty else { return [] }
-            let folded = group.map { changes[$0]! }
-            var written: Set<UUID> = []
-            for row in try connection.query(
-                statement,
-                [
-                    group, folded.map { $0.itemsText }, folded.map { $0.errorsText }, folded.map { $0.problemsText },
-                    folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
-                ]
-            ).rows {
-                let deviceID: UUID = try row.decode("device_id")
-                appliedDigest[deviceID] = try row.decode("relevant_digest")
-                written.insert(deviceID)
+        // The typed columns are written here, not derived by device_status's trigger (migration 0022).
+        try connection.query("SELECT set_config('managed_os.status_columns', 'supplied', true)")
+        // Each Mac's stored columns, read under its row lock (in device id order, so concurrent batches of
+        // other replicas cannot deadlock): the state cannot change before this transaction's update.
+        var stored: [UUID: StatusColumns] = [:]
+        func lockStates(_ group: [UUID]) throws {
+            guard !group.isEmpty else { return }
+            for row in try connection.query(Self.lockStates, [group]).rows {
+                stored[try row.decode("device_id", as: UUID.self)] = try StatusColumns(row: row)
             }
-            return written
         }
-        let inserted = try write(devices.filter { previousDigest[$0] == nil }, Self.insertStates)
-        _ = try write(devices.filter { !inserted.contains($0) }, Self.updateStates)
-        let relevantDevices = Set(
-            appliedDigest.filter { deviceID, digest in previousDigest[deviceID] != digest }.keys)
+        try lockStates(devices)
+        // A Mac's first state is inserted; one another replica inserted meanwhile is locked and then updated
+        // under the same rules as the others. A report older than the stored state is not applied (the update's
+        // condition); what is applied is relevant when a column the scheduler or the gateway reads changed.
+        var applied: Set<UUID> = []
+        var relevantDevices: Set<UUID> = []
+        let inserted = try writeStates(
+            devices.filter { stored[$0] == nil }, Self.insertStates, changes: changes,
+            columns: { StatusColumns(items: changes[$0]!.items) }, on: connection)
+        applied.formUnion(inserted)
+        relevantDevices.formUnion(inserted)
+        try lockStates(devices.filter { stored[$0] == nil && !inserted.contains($0) })
+        var nextColumns: [UUID: StatusColumns] = [:]
+        for deviceID in devices where !inserted.contains(deviceID) {
+            // (A Mac deleted meanwhile has no row to move forward: its reports are kept in the history only.)
+            nextColumns[deviceID] = stored[deviceID]?.movedForward(by: changes[deviceID]!)
+        }
+        let updated = try writeStates(
+            devices.filter { nextColumns[$0] != nil }, Self.updateStates, changes: changes,
+            columns: { nextColumns[$0]! }, on: connection)
+        applied.formUnion(updated)
+        for deviceID in updated where nextColumns[deviceID]!.differsRelevantly(from: stored[deviceID]!) {
+            relevantDevices.insert(deviceID)
+        }
 
         // History (one row per report), raw bodies and parse errors.
         var historySequences: [Int64] = []
@@ -119,7 +118,7 @@ public struct StatusStore: Sendable {
             let incoming = reports[index]
             let deviceID = deviceIDs[incoming.enrollmentID]!
             let sequence = sequenceOf[index]!
-            let applied = appliedDigest[deviceID] != nil
+            let applied = applied.contains(deviceID)
             let relevant = relevantDevices.contains(deviceID) && changes[deviceID]!.sequence == sequence
             historySequences.append(sequence)
             historyDevices.append(deviceID)
@@ -147,14 +146,14 @@ public struct StatusStore: Sendable {
             """,
             [
                 historySequences, historyDevices, historyReceived, historyFull, historyApplied, historyRelevant,
-                historyItems,
+                PostgresTextArray(historyItems),
             ]
         )
         try connection.query(
             """
             INSERT INTO status_reports_raw (sequence, device_id, received_at, body)
             SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[])
-            """, [historySequences, historyDevices, historyReceived, bodies])
+            """, [historySequences, historyDevices, historyReceived, PostgresTextArray(bodies)])
         if !problemDevices.isEmpty {
             try connection.query(
                 """
@@ -177,15 +176,59 @@ public struct StatusStore: Sendable {
 }
 
 extension StatusStore {
+    /// Writes each device's folded change with `columns(device)` through `statement` (``insertStates`` or
+    /// ``updateStates``); returns the devices whose row was written.
+    private func writeStates(
+        _ group: [UUID], _ statement: String, changes: [UUID: FoldedChange], columns: (UUID) -> StatusColumns,
+        on connection: DatabaseConnection
+    ) throws -> Set<UUID> {
+        guard !group.isEmpty else { return [] }
+        let folded = group.map { changes[$0]! }
+        let derived = group.map(columns)
+        var written: Set<UUID> = []
+        for row in try connection.query(
+            statement,
+            [
+                group, PostgresTextArray(folded.map { $0.itemsText }), PostgresTextArray(folded.map { $0.errorsText }),
+                PostgresTextArray(folded.map { $0.problemsText }),
+                folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
+                derived.map(\.osVersion), derived.map(\.buildVersion), derived.map(\.supplementalBuildVersion),
+                derived.map(\.supplementalExtraVersion), derived.map(\.modelIdentifier), derived.map(\.modelFamily),
+                derived.map(\.installState), derived.map(\.pendingOSVersion), derived.map(\.pendingBuildVersion),
+                derived.map(\.targetLocalDateTime), derived.map(\.failureCount), derived.map(\.failureReason),
+                PostgresTextArray(derived.map(\.declarationServerTokensText)),
+            ]
+        ).rows {
+            written.insert(try row.decode("device_id"))
+        }
+        return written
+    }
+}
+extension StatusStore {
     /// The batch's rows as `u`: `$1` device ids, `$2` items, `$3` errors, `$4` parse problems (JSON text),
-    /// `$5` receipt instants, `$6` sequence numbers, `$7` whether each is a full report.
+    /// `$5` receipt instants, `$6` sequence numbers, `$7` whether each is a full report, `$8`–`$20` the typed
+    /// columns of the state after the change (``StatusColumns``).
     private static let batchRows = """
-        unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::boolean[])
-            AS u(device_id, items, errors, problems, received_at, sequence, is_full)
+        unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::boolean[],
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+               $16::text[], $17::text[], $18::integer[], $19::text[], $20::text[])
+            AS u(device_id, items, errors, problems, received_at, sequence, is_full,
+                 os_version, build_version, supplemental_build_version, supplemental_extra_version, model_identifier,
+                 model_family, install_state, pending_os_version, pending_build_version, target_local_date_time,
+                 failure_count, failure_reason, declaration_server_tokens)
+        """
+
+    /// Locks the rows of `$1` in device id order and returns their typed columns.
+    static let lockStates = """
+        SELECT device_id, os_version, build_version, supplemental_build_version, supplemental_extra_version,
+               model_identifier, model_family, install_state, pending_os_version, pending_build_version,
+               target_local_date_time, failure_count, failure_reason, declaration_server_tokens
+        FROM device_status WHERE device_id = ANY($1::uuid[]) ORDER BY device_id FOR UPDATE
         """
 
     /// Moves existing states forward (a full report replaces the items, an incremental one merges into them);
-    /// a report older than the state is not applied. Returns the applied rows' digests.
+    /// a report older than the state is not applied. `online_since` restarts after 72 hours without a report
+    /// (as the 0012 trigger does for other writers). Returns the applied rows.
     static let updateStates = """
         UPDATE device_status AS s SET
             status_items = CASE WHEN u.is_full THEN u.items::jsonb ELSE s.status_items || u.items::jsonb END,
@@ -194,21 +237,37 @@ extension StatusStore {
             last_received_at = u.received_at,
             last_sequence = u.sequence,
             last_full_report_at = CASE WHEN u.is_full THEN u.received_at ELSE s.last_full_report_at END,
-            updated_at = clock_timestamp()
+            online_since = CASE WHEN u.received_at - s.last_received_at > interval '72 hours'
+                                THEN u.received_at ELSE s.online_since END,
+            updated_at = clock_timestamp(),
+            os_version = u.os_version, build_version = u.build_version,
+            supplemental_build_version = u.supplemental_build_version,
+            supplemental_extra_version = u.supplemental_extra_version,
+            model_identifier = u.model_identifier, model_family = u.model_family, install_state = u.install_state,
+            pending_os_version = u.pending_os_version, pending_build_version = u.pending_build_version,
+            target_local_date_time = u.target_local_date_time, failure_count = u.failure_count,
+            failure_reason = u.failure_reason, declaration_server_tokens = u.declaration_server_tokens::jsonb
         FROM \(batchRows)
         WHERE s.device_id = u.device_id AND (s.last_received_at, s.last_sequence) < (u.received_at, u.sequence)
-        RETURNING s.device_id, s.relevant_digest
+        RETURNING s.device_id
         """
 
     /// A Mac's first state; nothing for a Mac another replica gave one meanwhile (the caller updates those).
     static let insertStates = """
         INSERT INTO device_status AS s (device_id, status_items, report_errors, parse_errors,
-                                        last_received_at, last_sequence, last_full_report_at, updated_at)
+                                        last_received_at, last_sequence, last_full_report_at, updated_at,
+                                        os_version, build_version, supplemental_build_version,
+                                        supplemental_extra_version, model_identifier, model_family, install_state,
+                                        pending_os_version, pending_build_version, target_local_date_time,
+                                        failure_count, failure_reason, declaration_server_tokens)
         SELECT u.device_id, u.items::jsonb, u.errors::jsonb, u.problems::jsonb, u.received_at, u.sequence,
-               CASE WHEN u.is_full THEN u.received_at END, clock_timestamp()
+               CASE WHEN u.is_full THEN u.received_at END, clock_timestamp(),
+               u.os_version, u.build_version, u.supplemental_build_version, u.supplemental_extra_version,
+               u.model_identifier, u.model_family, u.install_state, u.pending_os_version, u.pending_build_version,
+               u.target_local_date_time, u.failure_count, u.failure_reason, u.declaration_server_tokens::jsonb
         FROM \(batchRows)
         ORDER BY u.device_id
         ON CONFLICT (device_id) DO NOTHING
-        RETURNING s.device_id, s.relevant_digest
+        RETURNING s.device_id
         """
 }

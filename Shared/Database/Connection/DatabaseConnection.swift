@@ -55,9 +55,20 @@ public final class DatabaseConnection: @unchecked Sendable {
         var texts: [UnsafeMutablePointer<CChar>?] = []
         texts.reserveCapacity(parameters.count)
         defer { texts.forEach { free($0) } }
+        // Lengths and formats matter only for binary parameters (text ones are NUL-terminated).
+        var lengths = [Int32](repeating: 0, count: parameters.count)
+        var formats = [Int32](repeating: 0, count: parameters.count)
         for parameter in parameters {
             guard let parameter else {
                 texts.append(nil)
+                continue
+            }
+            if let binary = parameter.postgresBinary {
+                guard let copy = malloc(max(binary.count, 1)) else { fatalError("out of memory") }
+                binary.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: binary.count) }
+                lengths[texts.count] = Int32(binary.count)
+                formats[texts.count] = 1
+                texts.append(copy.assumingMemoryBound(to: CChar.self))
                 continue
             }
             guard let copy = Self.cString(parameter.postgresText) else {
@@ -67,13 +78,22 @@ public final class DatabaseConnection: @unchecked Sendable {
             }
             texts.append(copy)
         }
+        let anyBinary = formats.contains(1)
         let statement = try preparedStatementName(for: sql, parameterCount: parameters.count)
         let result = texts.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
-                if let statement {
-                    PQexecPrepared(handle, statement, Int32(parameters.count), pointers.baseAddress, nil, nil, 0)
-                } else {
-                    PQexecParams(handle, sql, Int32(parameters.count), nil, pointers.baseAddress, nil, nil, 0)
+                lengths.withUnsafeBufferPointer { lengths in
+                    formats.withUnsafeBufferPointer { formats in
+                        let lengths = anyBinary ? lengths.baseAddress : nil
+                        let formats = anyBinary ? formats.baseAddress : nil
+                        if let statement {
+                            return PQexecPrepared(
+                                handle, statement, Int32(parameters.count), pointers.baseAddress, lengths, formats, 0)
+                        } else {
+                            return PQexecParams(
+                                handle, sql, Int32(parameters.count), nil, pointers.baseAddress, lengths, formats, 0)
+                        }
+                    }
                 }
             }
         }

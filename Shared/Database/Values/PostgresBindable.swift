@@ -9,6 +9,12 @@ import Foundation
 public protocol PostgresBindable: Sendable {
     /// The text form PostgreSQL parses for this value.
     var postgresText: String { get }
+    /// PostgreSQL's binary form of the value, sent instead of the text when not nil (see `PostgresTextArray`).
+    var postgresBinary: [UInt8]? { get }
+}
+
+extension PostgresBindable {
+    public var postgresBinary: [UInt8]? { nil }
 }
 
 extension String: PostgresBindable {
