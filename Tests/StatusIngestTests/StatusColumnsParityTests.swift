@@ -82,6 +82,38 @@ struct StatusColumnsParityTests {
         }
     }
 
+    @Test("tokens written as PostgreSQL prints them: the same report again is no change and publishes nothing")
+    func sameTokensAgainAreNoChange() async throws {
+        try await StatusIngestHarness.run { client, harness in
+            let device = try harness.register("mac-tokens")
+            // Identifiers of equal and different lengths, escapes, control characters and non-ASCII text.
+            let identifiers = [
+                "b", "a", "ab", "é", "日本", "quote\"", "back\\slash", "tab\t", "bell\u{07}", "bs\u{08}", "ff\u{0C}",
+                "emoji🍎", "zz", "Zz",
+            ]
+            var declarations: [JSONValue] = identifiers.enumerated().map { index, identifier in
+                .object(["identifier": .string(identifier), "server-token": .string("token \(index) \"\u{01}\n")])
+            }
+            declarations.append(.object(["identifier": .string("no-token")]))
+            let body = JSONValue.object([
+                "StatusItems": .object([
+                    "management": .object(["declarations": .object(["configurations": .array(declarations)])])
+                ])
+            ]).jsonText
+            #expect(try await client.putStatus(body, enrollment: "mac-tokens").status == .ok)
+            #expect(try harness.count("bus_events", "topic = 'device'") == 1)
+            let tokens = try #require(try harness.column(device, "declaration_server_tokens"))
+            #expect(tokens.contains(#""configurations/quote\"": "token 5 \"\u0001\n""#))
+            #expect(try await client.putStatus(body, enrollment: "mac-tokens").status == .ok)
+            #expect(try harness.count("bus_events", "topic = 'device'") == 1)
+            #expect(try harness.count("device_status_history", "relevant") == 1)
+            // One token changed is a change.
+            let changed = body.replacingOccurrences(of: "token 3 ", with: "token 3b ")
+            #expect(try await client.putStatus(changed, enrollment: "mac-tokens").status == .ok)
+            #expect(try harness.count("bus_events", "topic = 'device'") == 2)
+        }
+    }
+
     @Test("online_since restarts when a Mac reports after more than 72 hours of silence, and only then")
     func onlineSinceRestartsAfterSilence() async throws {
         try await StatusIngestHarness.run { client, harness in

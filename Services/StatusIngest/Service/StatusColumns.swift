@@ -20,8 +20,9 @@ struct StatusColumns: Equatable {
     var targetLocalDateTime: String?
     var failureCount: Int?
     var failureReason: String?
-    /// `<kind>/<identifier>` → server token of every declaration the Mac reported (`declaration_server_tokens`).
-    var declarationServerTokens: [String: JSONValue] = [:]
+    /// `declaration_server_tokens`: `<kind>/<identifier>` → server token of every declaration the Mac reported,
+    /// as the JSON text PostgreSQL prints for the jsonb value, so the stored text compares without parsing.
+    var declarationServerTokensText = "{}"
 
     /// The status items behind the columns.
     enum Item {
@@ -62,9 +63,6 @@ struct StatusColumns: Equatable {
         return mine != other
     }
 
-    /// `declarationServerTokens` as JSON text (PostgreSQL stores it as jsonb, keys in its own order).
-    var declarationServerTokensText: String { JSONValue.object(declarationServerTokens).jsonText }
-
     private mutating func apply(_ items: [String: JSONValue], replacingAll: Bool) {
         func take(_ name: String, _ update: (inout StatusColumns, JSONValue?) -> Void) {
             let value = items[name]
@@ -89,14 +87,14 @@ struct StatusColumns: Equatable {
             columns.failureReason = members?["reason"]?.stringValue
         }
         take(Item.declarations) { columns, value in
-            columns.declarationServerTokens = Self.serverTokens(value)
+            columns.declarationServerTokensText = Self.jsonbText(Self.serverTokens(value))
         }
     }
 
     /// `<kind>/<identifier>` → server token (JSON null when a declaration carries none) of each declaration in
     /// a `management.declarations` value; a later duplicate wins, as in `status_declaration_tokens` (0003).
-    static func serverTokens(_ declarations: JSONValue?) -> [String: JSONValue] {
-        var tokens: [String: JSONValue] = [:]
+    static func serverTokens(_ declarations: JSONValue?) -> [(key: String, value: JSONValue)] {
+        var tokens: [(key: String, value: JSONValue)] = []
         guard let kinds = declarations?.objectValue else { return tokens }
         for (kind, list) in kinds {
             guard case .array(let elements) = list else { continue }
@@ -104,10 +102,63 @@ struct StatusColumns: Equatable {
                 guard let fields = element.objectValue, let identifier = fields["identifier"]?.stringValue else {
                     continue
                 }
-                tokens[kind + "/" + identifier] = fields["server-token"] ?? .null
+                tokens.append((kind + "/" + identifier, fields["server-token"] ?? .null))
             }
         }
         return tokens
+    }
+
+    /// An object's text as PostgreSQL prints it as jsonb: keys shortest first, then bytewise, a later duplicate
+    /// winning; `": "` and `", "` between; strings escaped as `escape_json` does. (Tokens are strings or null;
+    /// another value is written compactly, which at worst makes one report look like a change.)
+    static func jsonbText(_ members: [(key: String, value: JSONValue)]) -> String {
+        var unique: [String: Int] = [:]
+        var ordered: [(key: [UInt8], value: JSONValue)] = []
+        for member in members {
+            if let index = unique[member.key] {
+                ordered[index].value = member.value
+            } else {
+                unique[member.key] = ordered.count
+                ordered.append((Array(member.key.utf8), member.value))
+            }
+        }
+        ordered.sort { $0.key.count != $1.key.count ? $0.key.count < $1.key.count : $0.key.lexicographicallyPrecedes($1.key) }
+        var utf8: [UInt8] = [UInt8(ascii: "{")]
+        for (index, member) in ordered.enumerated() {
+            if index > 0 { utf8.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+            writeJSONBString(member.key, into: &utf8)
+            utf8.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            switch member.value {
+            case .string(let text): writeJSONBString(Array(text.utf8), into: &utf8)
+            default: member.value.write(into: &utf8)
+            }
+        }
+        utf8.append(UInt8(ascii: "}"))
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A string literal as PostgreSQL's `escape_json` writes it (U+0000, which jsonb refuses, as U+FFFD).
+    private static func writeJSONBString(_ bytes: [UInt8], into utf8: inout [UInt8]) {
+        utf8.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case 0x08: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x00: utf8.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD, as in the stored items
+            case ..<0x20:
+                utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                utf8.append(contentsOf: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
+            default: utf8.append(byte)
+            }
+        }
+        utf8.append(UInt8(ascii: "\""))
     }
 }
 
@@ -126,7 +177,6 @@ extension StatusColumns {
         targetLocalDateTime = try row.decodeIfPresent("target_local_date_time")
         failureCount = try row.decodeIfPresent("failure_count")
         failureReason = try row.decodeIfPresent("failure_reason")
-        let tokens: String = try row.decode("declaration_server_tokens")
-        declarationServerTokens = (try? JSONValueParser.parse(Array(tokens.utf8)))?.objectValue ?? [:]
+        declarationServerTokensText = try row.decode("declaration_server_tokens")
     }
 }

@@ -196,7 +196,12 @@ extension StatusStore {
                 derived.map(\.supplementalExtraVersion), derived.map(\.modelIdentifier), derived.map(\.modelFamily),
                 derived.map(\.installState), derived.map(\.pendingOSVersion), derived.map(\.pendingBuildVersion),
                 derived.map(\.targetLocalDateTime), derived.map(\.failureCount), derived.map(\.failureReason),
-                PostgresTextArray(derived.map(\.declarationServerTokensText)),
+                // Tokens only when the change carries them (a Mac's declarations status is often left out).
+                PostgresTextArray(
+                    zip(folded, derived).map { change, columns in
+                        change.isFull || change.items[StatusColumns.Item.declarations] != nil
+                            ? columns.declarationServerTokensText : nil
+                    }),
             ]
         ).rows {
             written.insert(try row.decode("device_id"))
@@ -207,7 +212,7 @@ extension StatusStore {
 extension StatusStore {
     /// The batch's rows as `u`: `$1` device ids, `$2` items, `$3` errors, `$4` parse problems (JSON text),
     /// `$5` receipt instants, `$6` sequence numbers, `$7` whether each is a full report, `$8`–`$20` the typed
-    /// columns of the state after the change (``StatusColumns``).
+    /// columns of the state after the change (``StatusColumns``; the tokens NULL when the change leaves them).
     private static let batchRows = """
         unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::boolean[],
                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
@@ -246,7 +251,8 @@ extension StatusStore {
             model_identifier = u.model_identifier, model_family = u.model_family, install_state = u.install_state,
             pending_os_version = u.pending_os_version, pending_build_version = u.pending_build_version,
             target_local_date_time = u.target_local_date_time, failure_count = u.failure_count,
-            failure_reason = u.failure_reason, declaration_server_tokens = u.declaration_server_tokens::jsonb
+            failure_reason = u.failure_reason,
+            declaration_server_tokens = coalesce(u.declaration_server_tokens::jsonb, s.declaration_server_tokens)
         FROM \(batchRows)
         WHERE s.device_id = u.device_id AND (s.last_received_at, s.last_sequence) < (u.received_at, u.sequence)
         RETURNING s.device_id
@@ -264,7 +270,8 @@ extension StatusStore {
                CASE WHEN u.is_full THEN u.received_at END, clock_timestamp(),
                u.os_version, u.build_version, u.supplemental_build_version, u.supplemental_extra_version,
                u.model_identifier, u.model_family, u.install_state, u.pending_os_version, u.pending_build_version,
-               u.target_local_date_time, u.failure_count, u.failure_reason, u.declaration_server_tokens::jsonb
+               u.target_local_date_time, u.failure_count, u.failure_reason,
+               coalesce(u.declaration_server_tokens::jsonb, '{}'::jsonb)
         FROM \(batchRows)
         ORDER BY u.device_id
         ON CONFLICT (device_id) DO NOTHING
