@@ -154,6 +154,10 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
                 figure: figures.httpFloor, unit: "reports/s", reference: figures.pgbench,
                 referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
             BenchmarkResult(
+                name: "Where it goes: HTTP and parsing alone (the same route, parsing each report as status-ingest does)",
+                figure: figures.parseFloor, unit: "reports/s", reference: figures.pgbench,
+                referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
+            BenchmarkResult(
                 name:
                     "Where it goes: the store alone (parsed reports, \(StatusIngestSettings().batchWriters) writers, batches of \(max(1, figures.connections / StatusIngestSettings().batchWriters)), no HTTP)",
                 figure: figures.storeFloor, unit: "reports/s", reference: figures.pgbench,
@@ -177,6 +181,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         var rowBytes: Int
         /// Reports/s of a route that only collects the body, under the saturation load.
         var httpFloor: Double
+        /// Reports/s of a route that collects and parses the body but stores nothing.
+        var parseFloor: Double
         /// Reports/s of the store's batches alone (parsed reports, no HTTP).
         var storeFloor: Double
     }
@@ -206,13 +212,17 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             ? (rate: saturation.rate, p50: saturation.p50, p99: saturation.p99)
             : try await driveInChildProcess(port: port, rate: saturation.rate / 2)
         // Each half alone, at the saturation load: HTTP without storing, and the store's batches without HTTP.
-        var floors = (http: 0.0, store: 0.0)
+        var floors = (http: 0.0, parse: 0.0, store: 0.0)
         if !growthOnly {
             floors.http = try await httpFloor(connections: saturation.connections, requestScript: script)
+            floors.parse = try await httpFloor(
+                connections: saturation.connections, requestScript: script, parsing: true)
             let writers = StatusIngestSettings().batchWriters
             floors.store = try await storeFloor(
                 pool: pool, batchSize: max(1, saturation.connections / writers), writers: writers)
-            print("floors: HTTP alone \(Int(floors.http)) reports/s, store alone \(Int(floors.store)) reports/s")
+            print(
+                "floors: HTTP alone \(Int(floors.http)), HTTP and parsing \(Int(floors.parse)), store alone \(Int(floors.store)) reports/s"
+            )
         }
         let size = Self.report(mac: 1, number: 0).utf8.count
         let pgbench = try pgbenchUpserts(
@@ -220,7 +230,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             transactionsPerClient: max(200, Int(saturation.rate * seconds) / pgbenchClients))
         return Figures(
             saturation: saturation.rate, connections: saturation.connections, p50: half.p50, p99: half.p99,
-            pgbench: pgbench, rowBytes: size, httpFloor: floors.http, storeFloor: floors.store)
+            pgbench: pgbench, rowBytes: size, httpFloor: floors.http, parseFloor: floors.parse, storeFloor: floors.store)
     }
 
     /// Runs `drive` at `rate` in a child process of this executable (`--drive-port`) and reads its figures: the

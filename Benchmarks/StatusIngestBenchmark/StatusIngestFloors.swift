@@ -9,12 +9,16 @@ import NIOCore
 import StatusIngestService
 
 extension StatusIngestBenchmark {
-    /// Reports/s of the same wrk load against a Hummingbird route that only collects the body and answers 200:
-    /// the most any status-ingest on this framework and these cores could answer, before parsing or storing.
-    func httpFloor(connections: Int, requestScript: String) async throws -> Double {
+    /// Reports/s of the same wrk load against a Hummingbird route that only collects the body (and, with
+    /// `parsing`, parses it as status-ingest does) and answers 200: the most any status-ingest on this
+    /// framework and these cores could answer before storing.
+    func httpFloor(connections: Int, requestScript: String, parsing: Bool = false) async throws -> Double {
         let router = Router()
         router.put("status") { request, _ -> Response in
-            _ = try await request.body.collect(upTo: 1 << 20)
+            let body = try await request.body.collect(upTo: 1 << 20)
+            if parsing {
+                _ = try StatusReportParser.parse(Array(body.readableBytesView))
+            }
             return Response(status: .ok)
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)

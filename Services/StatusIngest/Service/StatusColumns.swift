@@ -112,25 +112,25 @@ struct StatusColumns: Equatable {
     /// winning; `": "` and `", "` between; strings escaped as `escape_json` does. (Tokens are strings or null;
     /// another value is written compactly, which at worst makes one report look like a change.)
     static func jsonbText(_ members: [(key: String, value: JSONValue)]) -> String {
-        var unique: [String: Int] = [:]
-        var ordered: [(key: [UInt8], value: JSONValue)] = []
-        for member in members {
-            if let index = unique[member.key] {
-                ordered[index].value = member.value
-            } else {
-                unique[member.key] = ordered.count
-                ordered.append((Array(member.key.utf8), member.value))
-            }
+        // Sorted by jsonb's key order, equal keys by position, so the last of equal keys is the one kept.
+        let order = members.indices.sorted { left, right in
+            let a = members[left].key.utf8, b = members[right].key.utf8
+            if a.count != b.count { return a.count < b.count }
+            if a.elementsEqual(b) { return left < right }
+            return a.lexicographicallyPrecedes(b)
         }
-        ordered.sort { $0.key.count != $1.key.count ? $0.key.count < $1.key.count : $0.key.lexicographicallyPrecedes($1.key) }
         var utf8: [UInt8] = [UInt8(ascii: "{")]
-        for (index, member) in ordered.enumerated() {
-            if index > 0 { utf8.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-            writeJSONBString(member.key, into: &utf8)
+        utf8.reserveCapacity(64 * members.count + 2)
+        var first = true
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
+            if !first { utf8.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+            first = false
+            writeJSONBString(members[index].key, into: &utf8)
             utf8.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
-            switch member.value {
-            case .string(let text): writeJSONBString(Array(text.utf8), into: &utf8)
-            default: member.value.write(into: &utf8)
+            switch members[index].value {
+            case .string(let text): writeJSONBString(text, into: &utf8)
+            default: members[index].value.write(into: &utf8)
             }
         }
         utf8.append(UInt8(ascii: "}"))
@@ -140,9 +140,9 @@ struct StatusColumns: Equatable {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A string literal as PostgreSQL's `escape_json` writes it (U+0000, which jsonb refuses, as U+FFFD).
-    private static func writeJSONBString(_ bytes: [UInt8], into utf8: inout [UInt8]) {
+    private static func writeJSONBString(_ text: String, into utf8: inout [UInt8]) {
         utf8.append(UInt8(ascii: "\""))
-        for byte in bytes {
+        for byte in text.utf8 {
             switch byte {
             case 0x08: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
             case 0x0C: utf8.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])

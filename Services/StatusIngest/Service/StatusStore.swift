@@ -35,7 +35,8 @@ public struct StatusStore: Sendable {
         }
         var deviceIDs: [String: UUID] = [:]
         for row in try connection.query(
-            "SELECT id, enrollment_id FROM devices WHERE enrollment_id = ANY($1::text[])", [enrollmentIDs]
+            "SELECT id, enrollment_id FROM devices WHERE enrollment_id = ANY($1::text[])",
+            [PostgresTextArray(enrollmentIDs)]
         ).rows {
             deviceIDs[try row.decode("enrollment_id")] = try row.decode("id", as: UUID.self)
         }
@@ -185,6 +186,9 @@ extension StatusStore {
         guard !group.isEmpty else { return [] }
         let folded = group.map { changes[$0]! }
         let derived = group.map(columns)
+        func text(_ column: KeyPath<StatusColumns, String?>) -> PostgresTextArray {
+            PostgresTextArray(derived.map { $0[keyPath: column] })
+        }
         var written: Set<UUID> = []
         for row in try connection.query(
             statement,
@@ -192,10 +196,10 @@ extension StatusStore {
                 group, PostgresTextArray(folded.map { $0.itemsText }), PostgresTextArray(folded.map { $0.errorsText }),
                 PostgresTextArray(folded.map { $0.problemsText }),
                 folded.map { $0.receivedAt }, folded.map { $0.sequence }, folded.map { $0.isFull },
-                derived.map(\.osVersion), derived.map(\.buildVersion), derived.map(\.supplementalBuildVersion),
-                derived.map(\.supplementalExtraVersion), derived.map(\.modelIdentifier), derived.map(\.modelFamily),
-                derived.map(\.installState), derived.map(\.pendingOSVersion), derived.map(\.pendingBuildVersion),
-                derived.map(\.targetLocalDateTime), derived.map(\.failureCount), derived.map(\.failureReason),
+                text(\.osVersion), text(\.buildVersion), text(\.supplementalBuildVersion),
+                text(\.supplementalExtraVersion), text(\.modelIdentifier), text(\.modelFamily), text(\.installState),
+                text(\.pendingOSVersion), text(\.pendingBuildVersion), text(\.targetLocalDateTime),
+                derived.map(\.failureCount), text(\.failureReason),
                 // Tokens only when the change carries them (a Mac's declarations status is often left out).
                 PostgresTextArray(
                     zip(folded, derived).map { change, columns in
@@ -209,6 +213,7 @@ extension StatusStore {
         return written
     }
 }
+
 extension StatusStore {
     /// The batch's rows as `u`: `$1` device ids, `$2` items, `$3` errors, `$4` parse problems (JSON text),
     /// `$5` receipt instants, `$6` sequence numbers, `$7` whether each is a full report, `$8`–`$20` the typed
