@@ -62,6 +62,10 @@ max_connections = 1000
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
+# The deployment's WAL settings (docker-compose.yml), so benchmarks measure the configuration that is shipped.
+wal_compression = lz4
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
