@@ -159,7 +159,7 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
                 referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
             BenchmarkResult(
                 name:
-                    "Where it goes: the store alone (parsed reports, \(StatusIngestSettings().batchWriters) writers, batches of \(max(1, figures.connections / StatusIngestSettings().batchWriters)), no HTTP)",
+                    "Where it goes: the store alone (parsed reports, \(StatusIngestSettings().batchWriters) writers, batches of \(figures.storeBatchSize), no HTTP)",
                 figure: figures.storeFloor, unit: "reports/s", reference: figures.pgbench,
                 referenceName: "pgbench single-row upsert rate", target: "—", met: nil),
         ]
@@ -185,6 +185,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
         var parseFloor: Double
         /// Reports/s of the store's batches alone (parsed reports, no HTTP).
         var storeFloor: Double
+        /// Reports per batch in the store-alone measurement (connections ÷ batch writers).
+        var storeBatchSize: Int
     }
 
     /// Saturation rate, p50/p99 at half of it, and the pgbench reference.
@@ -212,14 +214,14 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             ? (rate: saturation.rate, p50: saturation.p50, p99: saturation.p99)
             : try await driveInChildProcess(port: port, rate: saturation.rate / 2)
         // Each half alone, at the saturation load: HTTP without storing, and the store's batches without HTTP.
-        var floors = (http: 0.0, parse: 0.0, store: 0.0)
+        var floors = (http: 0.0, parse: 0.0, store: 0.0, storeBatch: 0)
         if !growthOnly {
             floors.http = try await httpFloor(connections: saturation.connections, requestScript: script)
             floors.parse = try await httpFloor(
                 connections: saturation.connections, requestScript: script, parsing: true)
-            let writers = StatusIngestSettings().batchWriters
+            floors.storeBatch = max(1, saturation.connections / StatusIngestSettings().batchWriters)
             floors.store = try await storeFloor(
-                pool: pool, batchSize: max(1, saturation.connections / writers), writers: writers)
+                pool: pool, batchSize: floors.storeBatch, writers: StatusIngestSettings().batchWriters)
             print(
                 "floors: HTTP alone \(Int(floors.http)), HTTP and parsing \(Int(floors.parse)), store alone \(Int(floors.store)) reports/s"
             )
@@ -230,7 +232,8 @@ struct StatusIngestBenchmark: AsyncParsableCommand {
             transactionsPerClient: max(200, Int(saturation.rate * seconds) / pgbenchClients))
         return Figures(
             saturation: saturation.rate, connections: saturation.connections, p50: half.p50, p99: half.p99,
-            pgbench: pgbench, rowBytes: size, httpFloor: floors.http, parseFloor: floors.parse, storeFloor: floors.store)
+            pgbench: pgbench, rowBytes: size, httpFloor: floors.http, parseFloor: floors.parse, storeFloor: floors.store,
+            storeBatchSize: floors.storeBatch)
     }
 
     /// Runs `drive` at `rate` in a child process of this executable (`--drive-port`) and reads its figures: the

@@ -237,8 +237,8 @@ extension StatusStore {
         """
 
     /// Moves existing states forward (a full report replaces the items, an incremental one merges into them);
-    /// a report older than the state is not applied. `online_since` restarts after 72 hours without a report
-    /// (as the 0012 trigger does for other writers). Returns the applied rows.
+    /// a report older than the state is not applied (`online_since` is kept by the 0012 trigger). Returns the
+    /// applied rows.
     static let updateStates = """
         UPDATE device_status AS s SET
             status_items = CASE WHEN u.is_full THEN u.items::jsonb ELSE s.status_items || u.items::jsonb END,
@@ -247,8 +247,6 @@ extension StatusStore {
             last_received_at = u.received_at,
             last_sequence = u.sequence,
             last_full_report_at = CASE WHEN u.is_full THEN u.received_at ELSE s.last_full_report_at END,
-            online_since = CASE WHEN u.received_at - s.last_received_at > interval '72 hours'
-                                THEN u.received_at ELSE s.online_since END,
             updated_at = clock_timestamp(),
             os_version = u.os_version, build_version = u.build_version,
             supplemental_build_version = u.supplemental_build_version,

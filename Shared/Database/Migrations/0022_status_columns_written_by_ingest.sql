@@ -6,7 +6,6 @@
 -- lock), so relevant_digest goes.
 -- Any other writer (seeds, tests, an operator's SQL) still gets the columns derived from status_items, by the
 -- trigger below; status-ingest skips it by setting managed_os.status_columns = 'supplied' in its transaction.
--- The online_since trigger (0012) is skipped the same way: status-ingest writes online_since itself.
 
 ALTER TABLE device_status DROP COLUMN relevant_digest;
 ALTER TABLE device_status
@@ -50,8 +49,3 @@ $$;
 CREATE TRIGGER device_status_derive_columns BEFORE INSERT OR UPDATE ON device_status
     FOR EACH ROW WHEN (current_setting('managed_os.status_columns', true) IS DISTINCT FROM 'supplied')
     EXECUTE FUNCTION device_status_derive_columns();
-
-DROP TRIGGER device_status_online_since ON device_status;
-CREATE TRIGGER device_status_online_since BEFORE INSERT OR UPDATE OF last_received_at ON device_status
-    FOR EACH ROW WHEN (current_setting('managed_os.status_columns', true) IS DISTINCT FROM 'supplied')
-    EXECUTE FUNCTION device_status_online_since();

@@ -28,22 +28,27 @@ public struct PostgresTextArray: PostgresBindable {
     /// PostgreSQL cannot store: the text form then fails as every other parameter does (`.nulCharacter`).
     public var postgresBinary: [UInt8]? {
         var elements = elements
+        var nulls = 0
         var length = elements.isEmpty ? 12 : 20
-        for index in elements.indices where elements[index] != nil {
+        for index in elements.indices {
+            guard elements[index] != nil else {
+                nulls += 1
+                length += 4
+                continue
+            }
             let hasNUL = elements[index]!.withUTF8 { utf8 in
                 utf8.baseAddress.map { memchr($0, 0, utf8.count) != nil } ?? false
             }
             if hasNUL { return nil }
             length += 4 + elements[index]!.utf8.count
         }
-        length += 4 * elements.lazy.filter { $0 == nil }.count
         var bytes: [UInt8] = []
         bytes.reserveCapacity(length)
         func append(_ value: Int32) {
             withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
         }
         append(elements.isEmpty ? 0 : 1)
-        append(elements.contains(where: { $0 == nil }) ? 1 : 0)
+        append(nulls > 0 ? 1 : 0)
         append(25)
         if !elements.isEmpty {
             append(Int32(elements.count))
